@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * intake.h - the one road every incoming message travels: parse, dedupe,
+ * guard, thread, rules, ticket, store, notices.  All sources (pipe,
+ * files, Maildir, mbox, IMAP) call intake_message() inside a transaction
+ * they opened (store_begin), so that they can commit in batches and act
+ * on the source (IMAP flag or move) only after the commit.  A failing
+ * message rolls back its own savepoint only.
+ */
+#ifndef INTAKE_H
+#define INTAKE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct desk;
+
+struct intake_source {
+	const char *name;	/* "stdin", "file:PATH", "imap:NAME:V:UID" */
+	const char *client;	/* default client of the mailbox, or NULL */
+	const char *queue;	/* default queue of the mailbox, or NULL */
+};
+
+enum intake_status {
+	INTAKE_NEW,		/* a new ticket */
+	INTAKE_APPENDED,	/* added to an existing ticket */
+	INTAKE_DUPLICATE,	/* seen before: nothing stored */
+	INTAKE_DROPPED,		/* a rule said drop */
+	INTAKE_BOUNCE,		/* recorded as a delivery failure */
+	INTAKE_NOT_MAIL,	/* not mail at all: nothing stored */
+};
+
+struct intake_result {
+	enum intake_status status;
+	int64_t	 ticket_id;
+	int	 temporary;	/* on error: it may pass (busy, disk full) */
+};
+
+/* 0, or -1 with *cause (res->temporary tells whether to retry). */
+int	 intake_message(struct desk *, const char *raw, size_t len,
+	    const struct intake_source *, struct intake_result *,
+	    char **cause);
+
+/* A message larger than the limit: a ticket holding its headers and a
+ * note, so that the mailbox goes on. */
+int	 intake_oversized(struct desk *, const char *raw, size_t len,
+	    size_t limit, const struct intake_source *,
+	    struct intake_result *, char **cause);
+
+const char *intake_status_name(enum intake_status);
+
+/* Calls fn for each message of an mbox file, in order (index from 1),
+ * with ">From " unquoted; stops when fn returns non-zero.  0, or -1 with
+ * *cause (unreadable file, not an mbox, or stopped by fn). */
+int	 intake_mbox_each(const char *path, int (*fn)(void *arg,
+	    const char *raw, size_t len, size_t index), void *arg,
+	    char **cause);
+
+#endif

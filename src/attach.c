@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: ISC */
+/* Content-addressed attachment files. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "attach.h"
+#include "guichet.h"
+
+char *
+attach_path(const char *dir, const char *sha256)
+{
+	return xasprintf("%s/%.2s/%s", dir, sha256, sha256);
+}
+
+static int
+mkdir_p(const char *path)
+{
+	char *p = xstrdup(path);
+	int rc = 0;
+
+	for (char *s = p + 1; *s != '\0'; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0750) == -1 && errno != EEXIST)
+			rc = -1;
+		*s = '/';
+	}
+	if (mkdir(p, 0750) == -1 && errno != EEXIST)
+		rc = -1;
+	free(p);
+	return rc;
+}
+
+static int
+write_all(int fd, const unsigned char *p, size_t len)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		if ((n = write(fd, p, len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int
+attach_save(const char *dir, const char *sha256, const void *data,
+    size_t len, char **cause)
+{
+	char *path = attach_path(dir, sha256), *sub, *tmp;
+	struct stat sb;
+	int fd, rc = -1, saved;
+
+	if (stat(path, &sb) == 0 && (size_t)sb.st_size == len) {
+		free(path);
+		return 0;
+	}
+	sub = xasprintf("%s/%.2s", dir, sha256);
+	tmp = xasprintf("%s/.tmp.%ld.%s", sub, (long)getpid(), sha256);
+	if (mkdir_p(sub) == -1) {
+		*cause = xasprintf("%s: %s", sub, strerror(errno));
+		goto out;
+	}
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640))
+	    == -1) {
+		*cause = xasprintf("%s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	rc = write_all(fd, data, len);
+	saved = errno;
+	if (close(fd) == -1 && rc == 0) {
+		rc = -1;
+		saved = errno;
+	}
+	if (rc == -1) {
+		unlink(tmp);
+		errno = saved;
+		*cause = xasprintf("%s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	rc = -1;
+	if (rename(tmp, path) == -1) {
+		saved = errno;
+		unlink(tmp);
+		errno = saved;
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	free(path);
+	free(sub);
+	free(tmp);
+	return rc;
+}

@@ -1,0 +1,345 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The intake pipeline: one message, one savepoint.  parse -> dedupe ->
+ * guard -> thread -> rules -> ticket -> store -> notices.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "attach.h"
+#include "bounce.h"
+#include "conf.h"
+#include "desk.h"
+#include "guard.h"
+#include "guichet.h"
+#include "intake.h"
+#include "log.h"
+#include "major.h"
+#include "mime.h"
+#include "notify.h"
+#include "rules.h"
+#include "store.h"
+#include "thread.h"
+#include "ticket.h"
+
+static const char *const status_names[] = { "new", "appended",
+    "duplicate", "dropped", "bounce", "not-mail" };
+
+const char *
+intake_status_name(enum intake_status s)
+{
+	return status_names[s];
+}
+
+/* Set when an attachment could not be written for a reason that passes. */
+static int attach_tempfail;
+
+static int
+save_attachments(struct desk *d, const struct message *m, char **cause)
+{
+	for (size_t i = 0; i < m->nattachments; i++) {
+		const struct mime_attachment *a = &m->attachments[i];
+		if (attach_save(d->conf->attachments, a->sha256, a->data,
+		    a->len, cause) == -1) {
+			attach_tempfail = errno == ENOSPC || errno == EDQUOT ||
+			    errno == EIO || errno == EAGAIN;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+store_incoming(struct desk *d, const struct ticket *t, const struct message *m,
+    const struct intake_source *src, const char *kind, char **cause)
+{
+	struct store_message_in in = {
+		.ticket_id = t->id, .direction = "in", .kind = kind,
+		.source = src->name, .now = d->now,
+	};
+	int64_t id;
+
+	if (save_attachments(d, m, cause) == -1)
+		return -1;
+	return store_message_insert(d->store, &in, m, &id, cause);
+}
+
+static char *
+actor_of(const struct message *m)
+{
+	return xasprintf("mail:%s", *m->from.addr ? m->from.addr : "unknown");
+}
+
+/* A reply to a ticket that is not closed: kept, and a user's reply to a
+ * resolved ticket reopens it (an out-of-office reply changes nothing). */
+static int
+append_reply(struct desk *d, struct ticket *t, const struct message *m,
+    const struct guard_verdict *v, const struct intake_source *src,
+    char **cause)
+{
+	char *actor = actor_of(m);
+	struct store_event e = { .ticket_id = t->id, .at = d->now,
+	    .actor = actor, .event = v->is_autoreply ? "autoreply" : "message",
+	    .detail = m->message_id };
+	int rc = -1;
+
+	if (store_incoming(d, t, m, src, v->is_autoreply ? "autoreply" :
+	    "mail", cause) == -1 || store_event_add(d->store, &e, cause) == -1)
+		goto out;
+	if (!v->is_autoreply && strcmp(t->status, "resolved") == 0) {
+		if (ticket_change(d, t, "status", "open", actor, cause) == -1)
+			goto out;
+	} else {
+		t->updated_at = d->now;
+		if (store_ticket_save(d->store, t, cause) == -1)
+			goto out;
+	}
+	rc = 0;
+out:
+	free(actor);
+	return rc;
+}
+
+static void
+fill_ticket(struct desk *d, struct ticket *t, const struct message *m,
+    const struct rules_outcome *o, const struct intake_source *src)
+{
+	char *requester = str_lower(xstrdup(m->from.addr));
+
+	t->subject = thread_clean_subject(m->subject, d->conf->ref_prefix);
+	ticket_set(&t->type, o->type);
+	ticket_set(&t->status, "new");
+	ticket_set(&t->priority, o->priority);
+	ticket_set(&t->impact, o->impact);
+	ticket_set(&t->urgency, o->urgency);
+	ticket_set(&t->category, o->category);
+	ticket_set(&t->queue, o->queue ? o->queue :
+	    (src->queue && *src->queue ? src->queue : NULL));
+	ticket_set(&t->assignee, o->assignee);
+	ticket_set(&t->client, o->client ? o->client :
+	    (src->client && *src->client ? src->client : NULL));
+	ticket_set(&t->language, o->language);
+	ticket_set(&t->channel, "email");
+	t->requester = requester;
+	ticket_set(&t->requester_name, *m->from.name ? m->from.name : NULL);
+	ticket_set(&t->major_rule, o->major_candidate ? o->candidate_rule :
+	    NULL);
+	for (size_t i = 0; i < o->ntags; i++)
+		ticket_add_tag(t, o->tags[i]);
+	t->created_at = t->updated_at = d->now;
+}
+
+static char *
+matched_list(const struct rules_outcome *o)
+{
+	struct buf b;
+
+	buf_init(&b);
+	for (size_t i = 0; i < o->nmatched; i++) {
+		if (i > 0)
+			buf_addc(&b, ',');
+		buf_adds(&b, o->matched[i]);
+	}
+	return buf_steal(&b);
+}
+
+static int
+create_ticket(struct desk *d, const struct message *m,
+    const struct guard_verdict *v, const struct rules_outcome *o,
+    const struct intake_source *src, int64_t linked, int64_t *id,
+    char **cause)
+{
+	struct ticket *t = ticket_new();
+	char *actor = actor_of(m), *rules = matched_list(o);
+	struct store_event e = { .at = d->now, .actor = actor,
+	    .event = "create", .detail = *rules ? rules : NULL };
+	int64_t joined = 0;
+	int rc = -1;
+
+	fill_ticket(d, t, m, o, src);
+	t->linked_id = linked;
+	if (store_ticket_insert(d->store, t, cause) == -1)
+		goto out;
+	e.ticket_id = *id = t->id;
+	if (store_event_add(d->store, &e, cause) == -1 ||
+	    store_incoming(d, t, m, src, v->is_autoreply ? "autoreply" :
+	    "mail", cause) == -1)
+		goto out;
+	log_event("ticket=%lld event=open rule=%s from=<%s> msgid=<%s>%s",
+	    (long long)t->id, *rules ? rules : "-", log_safe(m->from.addr),
+	    log_safe(m->message_id), linked ? " linked=closed-ticket" : "");
+	if (major_on_new_ticket(d, t, o->major, o->major_candidate, &joined,
+	    cause) == -1)
+		goto out;
+	if (notify_ticket_created(d, t, m, v, o->reply, cause) == -1 ||
+	    notify_agents_new(d, t, cause) == -1)
+		goto out;
+	rc = 0;
+out:
+	free(rules);
+	free(actor);
+	ticket_free(t);
+	return rc;
+}
+
+static int
+classify(struct desk *d, const struct message *m, struct rules_outcome *o)
+{
+	memset(o, 0, sizeof(*o));
+	if (d->rules != NULL)
+		rules_eval(d->rules, m, o, NULL);
+	rules_outcome_finish(o, d->conf);
+	return 0;
+}
+
+static int
+new_or_linked(struct desk *d, const struct message *m,
+    const struct guard_verdict *v, const struct intake_source *src,
+    int64_t linked, struct intake_result *res, char **cause)
+{
+	struct rules_outcome o;
+	int rc;
+
+	classify(d, m, &o);
+	if (o.drop) {
+		log_event("event=drop rule=%s from=<%s> msgid=<%s>",
+		    o.nmatched ? log_safe(o.matched[o.nmatched - 1]) : "-",
+		    log_safe(m->from.addr), log_safe(m->message_id));
+		res->status = INTAKE_DROPPED;
+		rules_outcome_free(&o);
+		return 0;
+	}
+	rc = create_ticket(d, m, v, &o, src, linked, &res->ticket_id, cause);
+	rules_outcome_free(&o);
+	if (rc == 0)
+		res->status = INTAKE_NEW;
+	return rc;
+}
+
+static int
+threaded(struct desk *d, const struct message *m,
+    const struct guard_verdict *v, const struct intake_source *src,
+    int64_t id, enum thread_how how, struct intake_result *res, char **cause)
+{
+	struct ticket *t;
+	int rc;
+
+	if (store_ticket_get(d->store, id, &t, cause) == -1)
+		return -1;
+	log_event("ticket=%lld thread=%s msgid=<%s>", (long long)id,
+	    thread_how_name(how), log_safe(m->message_id));
+	if (strcmp(t->status, "closed") == 0) {
+		/* A closed ticket stays closed: the reply opens a new ticket
+		 * that points back at it. */
+		ticket_free(t);
+		return new_or_linked(d, m, v, src, id, res, cause);
+	}
+	rc = append_reply(d, t, m, v, src, cause);
+	ticket_free(t);
+	res->status = INTAKE_APPENDED;
+	res->ticket_id = id;
+	return rc;
+}
+
+static int
+route(struct desk *d, const struct message *m, const struct intake_source *src,
+    struct intake_result *res, char **cause)
+{
+	struct guard_verdict v;
+	enum thread_how how;
+	int64_t id = 0;
+	enum tri r;
+
+	r = store_message_seen(d->store, m->message_id, m->sha256, &id, cause);
+	if (r == TRI_LATER)
+		return -1;
+	if (r == TRI_YES) {
+		log_event("ticket=%lld event=duplicate msgid=<%s> sha256=%.16s",
+		    (long long)id, log_safe(m->message_id), m->sha256);
+		res->status = INTAKE_DUPLICATE;
+		res->ticket_id = id;
+		return 0;
+	}
+	guard_classify(d->conf, m, &v);
+	if (v.is_bounce) {
+		res->status = INTAKE_BOUNCE;
+		return bounce_record(d, m, &res->ticket_id, cause);
+	}
+	if ((r = thread_find(d, m, &id, &how, cause)) == TRI_LATER)
+		return -1;
+	if (r == TRI_YES)
+		return threaded(d, m, &v, src, id, how, res, cause);
+	return new_or_linked(d, m, &v, src, 0, res, cause);
+}
+
+int
+intake_message(struct desk *d, const char *raw, size_t len,
+    const struct intake_source *src, struct intake_result *res, char **cause)
+{
+	struct message *m;
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	if (mime_parse(raw, len, &m) == -1) {
+		log_event("event=not-mail source=%s size=%zu",
+		    log_safe(src->name), len);
+		res->status = INTAKE_NOT_MAIL;
+		return 0;
+	}
+	if (m->warnings != NULL)
+		log_info("source=%s msgid=<%s> parse warnings: %s",
+		    log_safe(src->name), log_safe(m->message_id),
+		    log_safe(m->warnings));
+	if (store_savepoint(d->store, cause) == -1) {
+		res->temporary = store_temporary(d->store);
+		message_free(m);
+		return -1;
+	}
+	attach_tempfail = 0;
+	rc = route(d, m, src, res, cause);
+	if (rc == 0)
+		rc = store_release(d->store, cause);
+	if (rc == -1) {
+		res->temporary = attach_tempfail || store_temporary(d->store);
+		store_rollback_savepoint(d->store);
+	}
+	message_free(m);
+	return rc;
+}
+
+static size_t
+header_end(const char *raw, size_t len)
+{
+	for (size_t i = 0; i + 1 < len; i++) {
+		if (raw[i] == '\n' && raw[i + 1] == '\n')
+			return i + 1;
+		if (raw[i] == '\n' && raw[i + 1] == '\r' && i + 2 < len &&
+		    raw[i + 2] == '\n')
+			return i + 1;
+	}
+	return len;
+}
+
+int
+intake_oversized(struct desk *d, const char *raw, size_t len, size_t limit,
+    const struct intake_source *src, struct intake_result *res, char **cause)
+{
+	size_t hlen = header_end(raw, len);
+	struct buf b;
+	int rc;
+
+	buf_init(&b);
+	buf_add(&b, raw, hlen);
+	buf_printf(&b, "\n[guichet: this message was %zu bytes, over the "
+	    "limit of %zu bytes (max_message_size); its headers are kept, its "
+	    "body and attachments were not stored.  Ask the sender for a "
+	    "smaller message or a link.]\n", len, limit);
+	log_event("event=oversized source=%s size=%zu limit=%zu",
+	    log_safe(src->name), len, limit);
+	rc = intake_message(d, b.data, b.len, src, res, cause);
+	buf_free(&b);
+	return rc;
+}
