@@ -64,6 +64,9 @@ char	*str_lower(char *);
 /* sha256 of a buffer as 64 lowercase hex digits plus NUL. */
 void	 sha256_hex(const void *, size_t, char out[65]);
 
+/* Creates a directory and its parents (mode 0750); 0, or -1 with errno. */
+int	 dir_create(const char *path);
+
 /* Reads a whole file; returns 0, or -1 with *cause set. */
 int	 file_read(const char *path, char **data, size_t *len, char **cause);
 

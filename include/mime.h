@@ -84,6 +84,9 @@ struct message {
 	char	*dsn_status;		/* e.g. "5.1.1", or NULL */
 
 	char	*warnings;	/* one warning per line; NULL when none */
+
+	char	*sender_domain;	/* lower case domain of from.addr, "" when
+				 * none; see message_sender_domain() */
 };
 
 int	 mime_parse(const char *raw, size_t len, struct message **out);

@@ -41,4 +41,23 @@ int	 notify_status_change(struct desk *, const struct ticket *,
 int	 notify_send(struct desk *, const struct ticket *, const char *tmpl,
 	    const char *to, int auto_generated, char **cause);
 
+/* ---- additions (outbound engineer) ---- */
+
+/* An agent's public answer (by mail or CLI) to the requester: the
+ * agent-update template with message.body = body, agent.name = agent
+ * (a name or address; NULL = the assignee).  Not automatic mail: no
+ * Auto-Submitted header, no daily cap. */
+int	 notify_agent_update(struct desk *, const struct ticket *,
+	    const char *agent, const char *body, char **cause);
+
+/* notify_send() with extra template variables (sla.due, supplier.name,
+ * message.body...): names must be known to the templates (template.h). */
+struct notify_var {
+	const char *name;
+	const char *value;
+};
+int	 notify_send_vars(struct desk *, const struct ticket *,
+	    const char *tmpl, const char *to, int auto_generated,
+	    const struct notify_var *, size_t, char **cause);
+
 #endif

@@ -148,4 +148,112 @@ void	 store_message_rows_free(struct store_message_row *, size_t);
 int	 store_message_raw(struct store *, int64_t id, char **raw,
 	    size_t *len, char **cause);
 
+/* ---- major incidents (store-major.c) ---- */
+/* The newest open major incident (type major, neither resolved nor
+ * closed) other than ticket `exclude` whose category is category or whose
+ * candidate rule is rule (NULL matches nothing); *id = 0 when none. */
+int	 store_major_find_open(struct store *, const char *category,
+	    const char *rule, int64_t exclude, int64_t *id, char **cause);
+/* Tickets created after `since` that could join a major incident (not
+ * linked, not major, neither resolved nor closed), oldest first: those
+ * whose candidate rule is rule when rule is not NULL, else those of
+ * category.  The caller frees *ids. */
+int	 store_major_recent(struct store *, const char *category,
+	    const char *rule, time_t since, int64_t **ids, size_t *n,
+	    char **cause);
+/* Whether ticket_id has an event `event` (with new_value = value unless
+ * value is NULL): how once-only notices remember they went out. */
+int	 store_major_event_seen(struct store *, int64_t ticket_id,
+	    const char *event, const char *value, int *seen, char **cause);
+/* Outbox rows of a template to a recipient (NULL: any template, any
+ * recipient): what the tests of major incidents count. */
+int	 store_major_outbox_count(struct store *, const char *template,
+	    const char *rcpt, int64_t *n, char **cause);
+
+/* ---- outbox (store-outbox.c): queued mail, the daily cap of automatic
+ * answers, and the addresses the desk no longer writes to ---- */
+struct store_outbox_in {
+	int64_t	 ticket_id;	/* 0 = none */
+	int64_t	 message_row;	/* the 'out' row in messages, 0 = none */
+	const char *template;
+	int	 is_auto;	/* automatic mail (not written by a person) */
+	const char *mail_from;	/* envelope sender */
+	const char *rcpt;	/* envelope recipients, space separated */
+	const char *message_id;	/* without brackets */
+	const char *raw;
+	size_t	 raw_len;
+	time_t	 now;
+};
+int	 store_outbox_insert(struct store *, const struct store_outbox_in *,
+	    int64_t *id, char **cause);
+struct store_outbox_row {
+	int64_t	 id, ticket_id;
+	char	*template, *mail_from, *rcpt, *message_id, *status;
+	char	*subject;	/* of the recorded message, or NULL */
+	char	*last_error;
+	int	 is_auto, attempts;
+	time_t	 next_attempt_at, created_at, sent_at;
+	char	*raw;		/* only from store_outbox_due() */
+	size_t	 raw_len;
+};
+/* Queued rows due at now, oldest first, raw included. */
+int	 store_outbox_due(struct store *, time_t now, size_t limit,
+	    struct store_outbox_row **out, size_t *n, char **cause);
+/* Rows of one status (NULL = all), newest first, without raw. */
+int	 store_outbox_list(struct store *, const char *status, size_t limit,
+	    struct store_outbox_row **out, size_t *n, char **cause);
+void	 store_outbox_rows_free(struct store_outbox_row *, size_t);
+int	 store_outbox_sent(struct store *, int64_t id, time_t now,
+	    char **cause);
+int	 store_outbox_defer(struct store *, int64_t id, time_t next,
+	    const char *error, char **cause);
+int	 store_outbox_fail(struct store *, int64_t id, time_t now,
+	    const char *error, char **cause);
+/* Queued again, due now, with a fresh max_age; *found = 0 when there is
+ * no such row, -1 when it was already sent. */
+int	 store_outbox_requeue(struct store *, int64_t id, time_t now,
+	    int *found, char **cause);
+int	 store_outbox_count(struct store *, const char *status, int64_t *n,
+	    char **cause);
+/* The outbox row that sent message_id: its id and recipients (caller
+ * frees *rcpt); TRI_NO when the desk sent no such message. */
+enum tri store_outbox_by_message_id(struct store *, const char *msgid,
+	    int64_t *id, char **rcpt, char **cause);
+/* A bounce arrived for a sent row: failed, with the reason. */
+int	 store_outbox_bounced(struct store *, int64_t id, const char *error,
+	    char **cause);
+
+/* Automatic answers to addr since a time, and one more. */
+int	 store_autoreply_count(struct store *, const char *addr, time_t since,
+	    int64_t *n, char **cause);
+int	 store_autoreply_add(struct store *, const char *addr, time_t now,
+	    char **cause);
+/* The suppression list (bounced addresses); addresses in lower case. */
+enum tri store_suppressed(struct store *, const char *addr, char **cause);
+int	 store_suppress(struct store *, const char *addr, const char *reason,
+	    int64_t ticket_id, time_t now, char **cause);
+int	 store_unsuppress(struct store *, const char *addr, int *found,
+	    char **cause);
+struct store_suppressed_row {
+	char	*address, *reason;
+	int64_t	 ticket_id;
+	time_t	 at;
+};
+int	 store_suppressed_list(struct store *,
+	    struct store_suppressed_row **out, size_t *n, char **cause);
+void	 store_suppressed_rows_free(struct store_suppressed_row *, size_t);
+
+/* ---- IMAP mailbox checkpoints (store-mailbox.c; imap engineer) ----
+ * One row per mailbox, keyed by a name that says which account and folder
+ * it is ("imap://user@host:port/INBOX"): the UIDVALIDITY seen and the last
+ * UID whose message is committed.  Set it inside the transaction that
+ * commits the tickets, so that both or neither survive a crash. */
+/* *uidvalidity and *last_uid are 0 when the mailbox was never seen. */
+int	 store_mailbox_get(struct store *, const char *name,
+	    uint32_t *uidvalidity, uint32_t *last_uid, char **cause);
+/* Under the same UIDVALIDITY last_uid never goes back (two processes on
+ * one mailbox); a new UIDVALIDITY replaces the row. */
+int	 store_mailbox_set(struct store *, const char *name,
+	    uint32_t uidvalidity, uint32_t last_uid, time_t now, char **cause);
+
 #endif

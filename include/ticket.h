@@ -70,6 +70,11 @@ int	 ticket_transition_ok(const char *from, const char *to);
  */
 int	 ticket_change(struct desk *, struct ticket *, const char *field,
 	    const char *value, const char *actor, char **cause);
+/* A status change like ticket_change()'s, but without the requester's
+ * status-change notice: for changes whose notice another module sends
+ * (the major-incident fan-out sends one notice per requester). */
+int	 ticket_change_status_quiet(struct desk *, struct ticket *,
+	    const char *status, const char *actor, char **cause);
 /* An internal note (never sent to the requester). */
 int	 ticket_note(struct desk *, struct ticket *, const char *text,
 	    const char *actor, char **cause);

@@ -20,26 +20,6 @@ attach_path(const char *dir, const char *sha256)
 }
 
 static int
-mkdir_p(const char *path)
-{
-	char *p = xstrdup(path);
-	int rc = 0;
-
-	for (char *s = p + 1; *s != '\0'; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0750) == -1 && errno != EEXIST)
-			rc = -1;
-		*s = '/';
-	}
-	if (mkdir(p, 0750) == -1 && errno != EEXIST)
-		rc = -1;
-	free(p);
-	return rc;
-}
-
-static int
 write_all(int fd, const unsigned char *p, size_t len)
 {
 	ssize_t n;
@@ -70,7 +50,7 @@ attach_save(const char *dir, const char *sha256, const void *data,
 	}
 	sub = xasprintf("%s/%.2s", dir, sha256);
 	tmp = xasprintf("%s/.tmp.%ld.%s", sub, (long)getpid(), sha256);
-	if (mkdir_p(sub) == -1) {
+	if (dir_create(sub) == -1) {
 		*cause = xasprintf("%s: %s", sub, strerror(errno));
 		goto out;
 	}

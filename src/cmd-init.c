@@ -14,26 +14,6 @@
 #include "store.h"
 
 static int
-make_dir(const char *path)
-{
-	char *p = xstrdup(path);
-	int rc = 0;
-
-	for (char *s = p + 1; *s != '\0'; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0750) == -1 && errno != EEXIST)
-			rc = -1;
-		*s = '/';
-	}
-	if (mkdir(p, 0750) == -1 && errno != EEXIST)
-		rc = -1;
-	free(p);
-	return rc;
-}
-
-static int
 init_exec(int argc, char **argv, const struct conf *conf)
 {
 	struct store *st;
@@ -42,7 +22,7 @@ init_exec(int argc, char **argv, const struct conf *conf)
 
 	if (argc > 1)
 		return cmd_usage(&cmd_init, 0);
-	if (make_dir(conf->attachments) == -1) {
+	if (dir_create(conf->attachments) == -1) {
 		fprintf(stderr, "guichet: %s: %s\n", conf->attachments,
 		    strerror(errno));
 		return EX_CANTCREAT;

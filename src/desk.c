@@ -15,6 +15,7 @@
 #include "log.h"
 #include "rules.h"
 #include "store.h"
+#include "template.h"
 
 static int
 open_store(struct desk *d, const struct conf *conf)
@@ -53,6 +54,22 @@ load_rules(struct desk *d, const struct conf *conf)
 	return 0;
 }
 
+/* Every notice renders from these: a broken template stops the desk here,
+ * never blanks a mail at send time (added by the outbound engineer). */
+static int
+load_templates(struct desk *d, const struct conf *conf)
+{
+	char *errors;
+
+	if (templates_load(conf->templates_dir, conf->language, &d->templates,
+	    &errors) == -1) {
+		fputs(errors, stderr);
+		free(errors);
+		return EX_CONFIG;
+	}
+	return 0;
+}
+
 int
 desk_open(struct desk *d, const struct conf *conf, int with_rules)
 {
@@ -63,7 +80,8 @@ desk_open(struct desk *d, const struct conf *conf, int with_rules)
 	d->now = clock_now();
 	if ((rc = open_store(d, conf)) != 0)
 		return rc;
-	if (with_rules && (rc = load_rules(d, conf)) != 0) {
+	if ((rc = load_templates(d, conf)) != 0 ||
+	    (with_rules && (rc = load_rules(d, conf)) != 0)) {
 		desk_close(d);
 		return rc;
 	}
@@ -74,6 +92,7 @@ void
 desk_close(struct desk *d)
 {
 	rules_free(d->rules);
+	templates_free(d->templates);
 	store_close(d->store);
 	memset(d, 0, sizeof(*d));
 }

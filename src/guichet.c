@@ -14,8 +14,14 @@
 
 static const struct cmd *const cmds[] = {
 	&cmd_init,
+	&cmd_run,
+	&cmd_fetch,
 	&cmd_ingest,
+	&cmd_send,
+	&cmd_outbox,
 	&cmd_ticket,
+	&cmd_rules,
+	&cmd_templates,
 };
 
 static void
@@ -62,7 +68,7 @@ run_cmd(const struct cmd *c, const char *conf_opt, int argc, char **argv)
 		if (conf->log_syslog)
 			log_open_syslog();
 	}
-	optind = 1;
+	optind = 0;
 	rc = c->exec(argc, argv, conf);
 	conf_free(conf);
 	return rc;

@@ -61,7 +61,7 @@ parse_new(int argc, char **argv, struct new_opts *o)
 	};
 	int ch;
 
-	optind = 1;
+	optind = 0;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'c': o->channel = optarg; break;
@@ -209,7 +209,7 @@ parse_update(int argc, char **argv, struct change *ch, size_t *nch,
 	char *end;
 	int c;
 
-	optind = 1;
+	optind = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == 'n') {
 			*note = optarg;

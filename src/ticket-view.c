@@ -174,7 +174,7 @@ parse_json_flag(int argc, char **argv, int *json, const char **status)
 	};
 	int ch;
 
-	optind = 1;
+	optind = 0;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (ch == 'j')
 			*json = 1;

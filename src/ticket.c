@@ -152,7 +152,7 @@ record_change(struct desk *d, const struct ticket *t, const char *field,
 
 static int
 change_status(struct desk *d, struct ticket *t, const char *value,
-    const char *actor, char **cause)
+    const char *actor, int notify, char **cause)
 {
 	char *old = xstrdup(t->status);
 	int rc = -1;
@@ -175,7 +175,7 @@ change_status(struct desk *d, struct ticket *t, const char *value,
 	if (store_ticket_save(d->store, t, cause) == -1 ||
 	    record_change(d, t, "status", old, value, actor, cause) == -1)
 		goto out;
-	if (t->requester != NULL && *t->requester != '\0' &&
+	if (notify && t->requester != NULL && *t->requester != '\0' &&
 	    notify_status_change(d, t, old, cause) == -1)
 		goto out;
 	rc = major_on_status_change(d, t, old, actor, cause);
@@ -228,7 +228,7 @@ ticket_change(struct desk *d, struct ticket *t, const char *field,
 	int rc;
 
 	if (strcmp(field, "status") == 0)
-		return change_status(d, t, value, actor, cause);
+		return change_status(d, t, value, actor, 1, cause);
 	if ((slot = field_slot(t, field)) == NULL) {
 		*cause = xasprintf("unknown field: %s", field);
 		return -1;
@@ -249,6 +249,13 @@ ticket_change(struct desk *d, struct ticket *t, const char *field,
 		rc = major_declare(d, t, actor, cause);
 	free(old);
 	return rc;
+}
+
+int
+ticket_change_status_quiet(struct desk *d, struct ticket *t,
+    const char *status, const char *actor, char **cause)
+{
+	return change_status(d, t, status, actor, 0, cause);
 }
 
 int

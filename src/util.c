@@ -256,6 +256,26 @@ file_read(const char *path, char **data, size_t *len, char **cause)
 	return 0;
 }
 
+int
+dir_create(const char *path)
+{
+	char *p = xstrdup(path);
+	int rc = 0;
+
+	for (char *s = p + 1; *s != '\0' && rc == 0; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0750) == -1 && errno != EEXIST)
+			rc = -1;
+		*s = '/';
+	}
+	if (rc == 0 && mkdir(p, 0750) == -1 && errno != EEXIST)
+		rc = -1;
+	free(p);
+	return rc;
+}
+
 time_t
 clock_now(void)
 {

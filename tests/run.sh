@@ -19,11 +19,11 @@ passed=0 failed=0 skipped=0
 failed_suites=()
 
 run_suite() {	# run_suite NAME CMD...
-	local name=$1 log=$LOGS/$1.log rc p f; shift
+	local name=$1 log=$LOGS/${1//\//_}.log rc p f; shift
 	timeout "${TEST_TIMEOUT:-900}" "$@" >"$log" 2>&1 </dev/null
 	rc=$?
-	p=$(grep -c '^ok ' "$log")
-	f=$(grep -c '^not ok ' "$log")
+	p=$(grep -c '^ok ' "$log" 2>/dev/null); p=${p:-0}
+	f=$(grep -c '^not ok ' "$log" 2>/dev/null); f=${f:-0}
 	if [ "$rc" = 77 ]; then
 		skipped=$((skipped + 1))
 		printf '%-32s SKIP %s\n' "$name" "$(grep -m1 SKIP "$log")"

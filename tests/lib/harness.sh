@@ -254,3 +254,112 @@ EOT
 	local l
 	for l in "$@"; do printf '%s\n' "$l"; done
 }
+
+# ---- IMAP intake helpers (imap engineer) ----
+
+# h_maildir_fill USER N [PREFIX [SIZE]]: N realistic messages of about SIZE
+# bytes (default 3000), Message-ID <PREFIX-I@client.example> for I in
+# 1..N, written straight into USER's INBOX (Maildir/new, owned by `mail`):
+# thousands a second, and Dovecot numbers them on its next look.
+h_maildir_fill() {
+	local user=$1 n=$2 prefix=${3:-m} size=${4:-3000}
+	local dir=$H_DIR/dovecot/mail/$user/Maildir
+	install -d -o mail -g mail -m 0700 "$H_DIR/dovecot/mail/$user" "$dir" \
+	    "$dir/new" "$dir/cur" "$dir/tmp" || return 1
+	"$H_PY" - "$dir" "$n" "$prefix" "$size" "$(id -u mail)" "$(id -g mail)" \
+	    <<'PY' || return 1
+import os, sys, time
+d, n, prefix, size = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+uid, gid = int(sys.argv[5]), int(sys.argv[6])
+subjects = ["VPN ne fonctionne plus", "Printer on floor 3 jams",
+    "Password reset please", "Outlook crashes at start",
+    "New laptop for a new hire", "Wi-Fi drops in room B12",
+    "Cannot open the shared drive", "Teams audio is choppy"]
+words = ("the server was fine yesterday but this morning nothing works "
+    "and I tried to restart it twice as the wiki says please help "
+    "quickly because the whole team is waiting for it").split()
+stamp = int(time.time())
+for i in range(1, n + 1):
+    who = "user%d" % (i % 97)
+    lines, cur = [], []
+    total = 0
+    j = i
+    while total < size - 600:
+        cur.append(words[j % len(words)]); j += 7
+        if len(cur) == 12:
+            line = " ".join(cur); lines.append(line); total += len(line) + 1
+            cur = []
+    body = "Hello,\n\n" + "\n".join(lines) + "\n\nRegards,\n%s\n" % who
+    msg = ("Return-Path: <%s@client.example>\n"
+        "From: %s <%s@client.example>\n"
+        "To: Service Desk <help@example.test>\n"
+        "Subject: %s (%s %d)\n"
+        "Date: Mon, 04 Mar 2024 09:%02d:%02d +0100\n"
+        "Message-ID: <%s-%d@client.example>\n"
+        "MIME-Version: 1.0\n"
+        "Content-Type: text/plain; charset=utf-8\n"
+        "Content-Transfer-Encoding: 8bit\n\n%s") % (who, who.title(), who,
+        subjects[i % len(subjects)], prefix, i, (i // 60) % 60, i % 60,
+        prefix, i, body)
+    name = "%d.%s_%d.guichet-test" % (stamp, prefix, i)
+    with open(os.path.join(d, "tmp", name), "w") as f:
+        f.write(msg)
+        os.fchown(f.fileno(), uid, gid)
+    os.rename(os.path.join(d, "tmp", name), os.path.join(d, "new", name))
+PY
+}
+
+# h_mail_one FILE MSGID [SUBJECT]: one small message into FILE.
+h_mail_one() {
+	printf 'From: Alice <alice@client.example>\nTo: help@example.test\nSubject: %s\nDate: Mon, 04 Mar 2024 10:00:00 +0100\nMessage-ID: <%s>\n\nThe printer is on fire.\n' \
+	    "${3:-printer on fire}" "$2" > "$1"
+}
+
+# h_sql DB SQL: one value from the database (Python's sqlite3, read-only,
+# so that it can look while guichet writes).
+h_sql() {
+	"$H_PY" -c 'import sqlite3, sys
+c = sqlite3.connect("file:%s?mode=ro" % sys.argv[1], uri=True, timeout=10)
+r = c.execute(sys.argv[2]).fetchone()
+print(r[0] if r else "")' "$1" "$2"
+}
+
+# h_imap_count USER MAILBOX [SEARCH...]: how many messages match in a
+# mailbox of the private Dovecot (doveadm search).
+h_imap_count() {
+	local user=$1 mb=$2; shift 2
+	h_doveadm search -u "$user" mailbox "$mb" "${@:-ALL}" 2>/dev/null |
+	    wc -l | tr -d ' '
+}
+
+# h_conf_imap [KEY=VALUE...]: h_conf, with these keys of its [imap]
+# section replaced (or added), e.g. security=tls port=$IMAPS_PORT.
+h_conf_imap() {
+	h_conf | awk -v kvs="$(printf '%s\n' "$@")" '
+	BEGIN { n = split(kvs, a, "\n")
+		for (i = 1; i <= n; i++) if (a[i] != "") {
+			k = substr(a[i], 1, index(a[i], "=") - 1)
+			val[k] = substr(a[i], index(a[i], "=") + 1); keys[++nk] = k } }
+	function flush() { for (i = 1; i <= nk; i++) if (!(keys[i] in done))
+		print keys[i] " = " val[keys[i]]; inimap = 0 }
+	/^\[/ { if (inimap) flush(); inimap = ($0 == "[imap]") }
+	inimap && /^[a-z_]+ =/ { k = $1; if (k in val) { print k " = " val[k];
+		done[k] = 1; next } }
+	inimap && /^$/ { flush() }
+	{ print }
+	END { if (inimap) flush() }'
+}
+
+# h_dovecot_restart: stops the private Dovecot the hard way for its
+# clients (their imap processes are killed, as in a crash or a restart
+# with shutdown_clients), then starts it again on the same ports.
+h_dovecot_restart() {
+	local p
+	if [ -n "${DOVECOT_PID:-}" ]; then
+		for p in $(pgrep -P "$DOVECOT_PID" -x imap); do
+			kill -KILL "$p" 2>/dev/null
+		done
+	fi
+	h_dovecot_stop
+	h_dovecot_start
+}

@@ -3,10 +3,13 @@
 """smtpd.py - the test SMTP server (Debian's python3-aiosmtpd).
 
 STARTTLS on --port, implicit TLS on --smtps-port, AUTH PLAIN/LOGIN for the
-test users (only after TLS unless --auth-plaintext; never with --no-auth).
+test users (only after TLS unless --auth-plaintext; never with --no-auth,
+which still lists AUTH in EHLO and answers 535; --no-auth-offer lists no
+AUTH at all).
 --lmtp unix:PATH delivers each message into Dovecot before answering 250
 (unknown recipients fail at RCPT); --sink DIR records NNNNNN.eml and
-NNNNNN.json (envelope, auth, tls), written then renamed.
+NNNNNN.json (envelope, auth, tls, peer: the client's address and port,
+which tells connections apart), written then renamed.
 Failure modes for tests: --reject REGEX answers 550 at RCPT for matching
 recipients; --tempfail N answers 451 to the first N DATA commands.
 """
@@ -37,7 +40,9 @@ class Handler:
         base = os.path.join(self.a.sink, "%06d" % n)
         meta = {"mail_from": env.mail_from, "rcpt_tos": env.rcpt_tos,
                 "auth": session.auth_data if session.authenticated else None,
-                "tls": session.ssl is not None, "time": time.time()}
+                "tls": getattr(env, "tls", session.ssl is not None),
+                "time": time.time(),
+                "peer": list(session.peer) if session.peer else None}
         for ext, data in ((".eml", env.original_content),
                           (".json", json.dumps(meta).encode())):
             with open(base + ext + ".tmp", "wb") as f:
@@ -66,6 +71,10 @@ class Handler:
         return "250 2.1.5 OK"
 
     async def handle_DATA(self, server, session, env):
+        # session.ssl is set by STARTTLS only; implicit TLS shows in the
+        # transport.
+        env.tls = (session.ssl is not None or
+                   server.transport.get_extra_info("ssl_object") is not None)
         with self.lock:
             if self.tempfail > 0:
                 self.tempfail -= 1
@@ -90,6 +99,14 @@ class Handler:
         return "250 2.0.0 OK: delivered"
 
 
+class NoAuthOfferHandler(Handler):
+    """--no-auth-offer: EHLO never lists AUTH, even over TLS."""
+
+    async def handle_EHLO(self, server, session, env, hostname, responses):
+        session.host_name = hostname
+        return [r for r in responses if not r[4:].upper().startswith("AUTH")]
+
+
 def authenticator(server, session, env, mechanism, auth_data):
     if isinstance(auth_data, LoginPassword):
         if USERS.get(auth_data.login.decode()) == auth_data.password.decode():
@@ -107,6 +124,7 @@ def main():
     ap.add_argument("--sink", default="")
     ap.add_argument("--auth-plaintext", action="store_true")
     ap.add_argument("--no-auth", action="store_true")
+    ap.add_argument("--no-auth-offer", action="store_true")
     ap.add_argument("--reject", default="")
     ap.add_argument("--tempfail", type=int, default=0)
     a = ap.parse_args()
@@ -121,12 +139,17 @@ def main():
     if not a.no_auth:
         common.update(authenticator=authenticator,
                       auth_require_tls=not a.auth_plaintext)
-    h = Handler(a)
+    h = NoAuthOfferHandler(a) if a.no_auth_offer else Handler(a)
     ctrls = [Controller(h, hostname="127.0.0.1", port=a.port,
                         tls_context=tls, **common)]
     if a.smtps_port and tls:
+        # aiosmtpd only counts STARTTLS as TLS when it decides whether to
+        # offer AUTH; an implicit-TLS connection is TLS from the start.
+        implicit = dict(common)
+        if "authenticator" in implicit:
+            implicit["auth_require_tls"] = False
         ctrls.append(Controller(h, hostname="127.0.0.1", port=a.smtps_port,
-                                ssl_context=tls, **common))
+                                ssl_context=tls, **implicit))
     for c in ctrls:
         c.start()
     print("smtpd ready pid=%d port=%d" % (os.getpid(), a.port), flush=True)

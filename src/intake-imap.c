@@ -1,0 +1,488 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * One pass over one IMAP mailbox (see intake-imap.h for the contract).
+ *
+ * Order of work for each chunk of messages, which is what makes a crash
+ * harmless: fetch (nothing flagged: BODY.PEEK), BEGIN, intake each
+ * message, move the checkpoint, COMMIT, and only then \Seen or MOVE.
+ * Killed before the commit: nothing happened, the next pass fetches the
+ * same UIDs.  Killed after it: the checkpoint is past them, and the next
+ * pass flags or moves what is still in the mailbox ("resume") without
+ * taking it again.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf.h"
+#include "desk.h"
+#include "guichet.h"
+#include "imap.h"
+#include "intake-imap.h"
+#include "intake.h"
+#include "log.h"
+#include "store.h"
+
+/* Bodies held in memory at once: a chunk stops growing past this. */
+#define CHUNK_BYTES	(8u << 20)
+/* UIDs per STORE or MOVE when finishing an earlier run's leftovers. */
+#define RESUME_MAX	500
+
+struct pass {
+	struct desk			*desk;
+	struct imap			*im;
+	const struct conf_imap		*mc;
+	const struct intake_imap_hooks	*hooks;
+	struct intake_imap_stats	*st;
+	char				*key;
+	const char			*label;
+	uint32_t			 uidvalidity;
+	int				 retrying;	/* failed ones again */
+	int				 stopped;
+	enum imap_fail			 fail;
+};
+
+enum take { TAKE_OK, TAKE_FAILED, TAKE_TEMP };
+
+char *
+intake_imap_key(const struct conf_imap *mc)
+{
+	return xasprintf("imap://%s@%s:%d/%s", mc->user, mc->host, mc->port,
+	    mc->mailbox);
+}
+
+const char *
+intake_imap_label(const struct conf_imap *mc)
+{
+	return *mc->name != '\0' ? mc->name : "default";
+}
+
+size_t
+intake_imap_chunk(const uint32_t *sizes, size_t n, size_t max_count,
+    size_t max_bytes, size_t limit)
+{
+	size_t k, bytes = 0, sz;
+
+	if (max_count == 0)
+		max_count = 1;
+	for (k = 0; k < n && k < max_count; k++) {
+		if (sizes[k] == UINT32_MAX || (limit != 0 && sizes[k] > limit))
+			sz = 0;		/* gone, or only its header */
+		else
+			sz = sizes[k];
+		if (bytes > 0 && bytes + sz > max_bytes)
+			break;
+		bytes += sz;
+	}
+	return k;
+}
+
+static int
+wants_stop(struct pass *p)
+{
+	if (p->hooks != NULL && p->hooks->stop != NULL &&
+	    p->hooks->stop(p->hooks->arg))
+		p->stopped = 1;
+	return p->stopped;
+}
+
+static int
+fail_imap(struct pass *p)
+{
+	p->fail = imap_failure(p->im);
+	return -1;
+}
+
+static int
+fail_store(struct pass *p)
+{
+	p->fail = store_temporary(p->desk->store) ? IMAP_FAIL_TEMP :
+	    IMAP_FAIL_OTHER;
+	return -1;
+}
+
+/* Done with these messages: out of the way of the next pass. */
+static int
+finish(struct pass *p, const uint32_t *uids, size_t n, char **cause)
+{
+	int r;
+
+	if (*p->mc->done_mailbox != '\0')
+		r = imap_move(p->im, uids, n, cause);
+	else
+		r = imap_mark(p->im, uids, n, IMAP_MARK_SEEN, cause);
+	return r == -1 ? fail_imap(p) : 0;
+}
+
+/* Messages at or below the checkpoint that are still to flag or move:
+ * an earlier run committed them, then died or lost the server. */
+static int
+resume(struct pass *p, uint32_t last, char **cause)
+{
+	uint32_t *uids;
+	size_t n, m;
+	int rc = 0;
+
+	if (imap_search(p->im, 1, last, *p->mc->done_mailbox != '\0' ?
+	    IMAP_SEARCH_NOT_FAILED : IMAP_SEARCH_UNSEEN, &uids, &n,
+	    cause) == -1)
+		return fail_imap(p);
+	if (n > 0)
+		log_event("mailbox=%s event=resume count=%zu", p->label, n);
+	for (size_t i = 0; i < n && rc == 0; i += m) {
+		m = n - i < RESUME_MAX ? n - i : RESUME_MAX;
+		rc = finish(p, uids + i, m, cause);
+	}
+	if (rc == 0)
+		p->st->resumed = n;
+	free(uids);
+	return rc;
+}
+
+static void
+count(struct intake_imap_stats *st, enum intake_status s)
+{
+	switch (s) {
+	case INTAKE_NEW:
+		st->created++;
+		break;
+	case INTAKE_APPENDED:
+		st->appended++;
+		break;
+	case INTAKE_DUPLICATE:
+		st->duplicates++;
+		break;
+	case INTAKE_DROPPED:
+		st->dropped++;
+		break;
+	case INTAKE_BOUNCE:
+		st->bounces++;
+		break;
+	case INTAKE_NOT_MAIL:
+		st->not_mail++;
+		break;
+	}
+}
+
+/* One message through the pipeline, inside the chunk's transaction. */
+static enum take
+take(struct pass *p, const struct imap_msg *m, int giant, char **cause)
+{
+	const struct conf_imap *mc = p->mc;
+	struct intake_source src = {
+		.client = *mc->client != '\0' ? mc->client : NULL,
+		.queue = *mc->queue != '\0' ? mc->queue : NULL,
+	};
+	struct intake_result res;
+	char name[256], *c = NULL;
+	int r;
+
+	snprintf(name, sizeof(name), "imap:%s:%u:%u", p->label,
+	    p->uidvalidity, m->uid);
+	src.name = name;
+	p->desk->now = clock_now();
+	if (giant) {
+		r = intake_oversized(p->desk, m->data, m->len,
+		    mc->max_message_size, &src, &res, &c);
+		p->st->oversized += r == 0;
+	} else
+		r = intake_message(p->desk, m->data, m->len, &src, &res, &c);
+	if (r == 0) {
+		count(p->st, res.status);
+		return TAKE_OK;
+	}
+	if (res.temporary) {
+		*cause = xasprintf("UID %u: %s", m->uid, c);
+		free(c);
+		return TAKE_TEMP;
+	}
+	log_warn("mailbox=%s uid=%u event=intake-failed error=%s: left in "
+	    "the mailbox with %s", p->label, m->uid, log_safe(c),
+	    IMAP_KEYWORD_FAILED);
+	free(c);
+	p->st->failed++;
+	return TAKE_FAILED;
+}
+
+/* The next message in UID order from the two sorted fetch results. */
+static const struct imap_msg *
+next_msg(struct imap_fetch_result *a, size_t *i, struct imap_fetch_result *b,
+    size_t *j, int *giant)
+{
+	if (*i < a->n && (*j >= b->n || a->msgs[*i].uid < b->msgs[*j].uid)) {
+		*giant = 0;
+		return &a->msgs[(*i)++];
+	}
+	if (*j < b->n) {
+		*giant = 1;
+		return &b->msgs[(*j)++];
+	}
+	return NULL;
+}
+
+static int
+fetch_chunk(struct pass *p, const uint32_t *uids, const uint32_t *sizes,
+    size_t k, struct imap_fetch_result *fs, struct imap_fetch_result *fb,
+    char **cause)
+{
+	size_t limit = p->mc->max_message_size, ns = 0, nb = 0;
+	uint32_t *small = xcalloc(k, sizeof(*small));
+	uint32_t *big = xcalloc(k, sizeof(*big));
+	int rc = 0;
+
+	for (size_t i = 0; i < k; i++) {
+		if (sizes[i] == UINT32_MAX)
+			continue;	/* expunged meanwhile */
+		if (limit != 0 && sizes[i] > limit)
+			big[nb++] = uids[i];
+		else
+			small[ns++] = uids[i];
+	}
+	if (imap_fetch(p->im, small, ns, 0, fs, cause) == -1 ||
+	    imap_fetch(p->im, big, nb, 1, fb, cause) == -1)
+		rc = fail_imap(p);
+	free(small);
+	free(big);
+	return rc;
+}
+
+/* Intake of the fetched messages in one transaction with the checkpoint.
+ * *temp_cause gets a temporary failure that ended the chunk early. */
+static int
+commit_chunk(struct pass *p, struct imap_fetch_result *fs,
+    struct imap_fetch_result *fb, uint32_t chunk_last, uint32_t *done,
+    size_t *nd, uint32_t *failed, size_t *nf, char **temp_cause,
+    char **cause)
+{
+	struct store *store = p->desk->store;
+	const struct imap_msg *m;
+	size_t i = 0, j = 0;
+	uint32_t last = 0;
+	int giant;
+
+	if (store_begin(store, cause) == -1)
+		return fail_store(p);
+	while ((m = next_msg(fs, &i, fb, &j, &giant)) != NULL) {
+		if (wants_stop(p))
+			break;
+		switch (take(p, m, giant, temp_cause)) {
+		case TAKE_TEMP:
+			break;
+		case TAKE_FAILED:
+			failed[(*nf)++] = m->uid;
+			last = m->uid;
+			break;
+		case TAKE_OK:
+			done[(*nd)++] = m->uid;
+			last = m->uid;
+			break;
+		}
+		if (*temp_cause != NULL)
+			break;
+		if (p->hooks != NULL && p->hooks->step != NULL)
+			p->hooks->step(p->hooks->arg);
+	}
+	/* All taken: the checkpoint also passes UIDs that vanished. */
+	if (!p->stopped && *temp_cause == NULL)
+		last = chunk_last;
+	if ((last != 0 && store_mailbox_set(store, p->key, p->uidvalidity,
+	    last, clock_now(), cause) == -1) ||
+	    store_commit(store, cause) == -1) {
+		store_rollback(store);
+		*nd = *nf = 0;
+		return fail_store(p);
+	}
+	p->st->committed += *nd + *nf;
+	if (p->hooks != NULL && p->hooks->committed != NULL && *nd + *nf > 0)
+		p->hooks->committed(p->hooks->arg, *nd + *nf);
+	return 0;
+}
+
+static int
+chunk(struct pass *p, const uint32_t *uids, const uint32_t *sizes, size_t k,
+    char **cause)
+{
+	struct imap_fetch_result fs = { 0 }, fb = { 0 };
+	uint32_t *done = xcalloc(k, sizeof(*done));
+	uint32_t *failed = xcalloc(k, sizeof(*failed));
+	size_t nd = 0, nf = 0;
+	char *temp_cause = NULL;
+	int rc = -1;
+
+	if (fetch_chunk(p, uids, sizes, k, &fs, &fb, cause) == -1)
+		goto out;
+	rc = commit_chunk(p, &fs, &fb, uids[k - 1], done, &nd, failed, &nf,
+	    &temp_cause, cause);
+	imap_fetch_result_free(&fs);
+	imap_fetch_result_free(&fb);
+	if (rc == -1)
+		goto out;
+	rc = -1;
+	if (p->retrying && imap_mark(p->im, done, nd, IMAP_UNMARK_FAILED,
+	    cause) == -1) {
+		fail_imap(p);
+		goto out;
+	}
+	if (finish(p, done, nd, cause) == -1)
+		goto out;
+	if (imap_mark(p->im, failed, nf, IMAP_MARK_FAILED, cause) == -1) {
+		fail_imap(p);
+		goto out;
+	}
+	if (temp_cause != NULL) {
+		*cause = temp_cause;
+		temp_cause = NULL;
+		p->fail = IMAP_FAIL_TEMP;
+		goto out;
+	}
+	rc = 0;
+out:
+	imap_fetch_result_free(&fs);
+	imap_fetch_result_free(&fb);
+	free(temp_cause);
+	free(done);
+	free(failed);
+	return rc;
+}
+
+static int
+batch(struct pass *p, const uint32_t *uids, size_t n, char **cause)
+{
+	uint32_t *sizes = xcalloc(n, sizeof(*sizes));
+	size_t k;
+	int rc = 0;
+
+	if (imap_fetch_sizes(p->im, uids, n, sizes, cause) == -1)
+		rc = fail_imap(p);
+	for (size_t i = 0; rc == 0 && i < n && !p->stopped; i += k) {
+		k = intake_imap_chunk(sizes + i, n - i, n - i, CHUNK_BYTES,
+		    p->mc->max_message_size);
+		rc = chunk(p, uids + i, sizes + i, k, cause);
+	}
+	free(sizes);
+	return rc;
+}
+
+static void
+log_pass(const struct pass *p)
+{
+	const struct intake_imap_stats *st = p->st;
+
+	if (st->found == 0 && st->resumed == 0) {
+		log_debug("mailbox=%s event=pass found=0", p->label);
+		return;
+	}
+	log_event("mailbox=%s event=pass found=%zu committed=%zu new=%zu "
+	    "appended=%zu duplicate=%zu dropped=%zu bounce=%zu not_mail=%zu "
+	    "oversized=%zu failed=%zu resumed=%zu%s", p->label, st->found,
+	    st->committed, st->created, st->appended, st->duplicates,
+	    st->dropped, st->bounces, st->not_mail, st->oversized, st->failed,
+	    st->resumed, p->stopped ? " stopped=yes" : "");
+}
+
+/* Where this pass starts: after the checkpoint, or from UID 1 when the
+ * server's UIDVALIDITY is not the one the checkpoint was made under. */
+static int
+start(struct pass *p, uint32_t *from, char **cause)
+{
+	uint32_t v, last;
+
+	if (store_mailbox_get(p->desk->store, p->key, &v, &last, cause) == -1)
+		return fail_store(p);
+	if (v == p->uidvalidity) {
+		*from = last == UINT32_MAX ? last : last + 1;
+		return last > 0 ? resume(p, last, cause) : 0;
+	}
+	if (v != 0)
+		log_event("mailbox=%s event=uidvalidity-changed old=%u new=%u "
+		    "last_uid=%u: rescanning, duplicates are skipped",
+		    p->label, v, p->uidvalidity, last);
+	*from = 1;
+	/* Record the new UIDVALIDITY even when the mailbox is empty. */
+	if (store_mailbox_set(p->desk->store, p->key, p->uidvalidity, 0,
+	    clock_now(), cause) == -1)
+		return fail_store(p);
+	return 0;
+}
+
+/* The UIDs found, batch after batch, until done or asked to stop. */
+static int
+run(struct pass *p, const uint32_t *uids, size_t n, char **cause)
+{
+	size_t m, max = p->mc->batch ? p->mc->batch : 1;
+
+	p->st->found = n;
+	if (p->hooks != NULL && p->hooks->begin != NULL)
+		p->hooks->begin(p->hooks->arg, n);
+	for (size_t i = 0; i < n && !wants_stop(p); i += m) {
+		m = n - i < max ? n - i : max;
+		if (batch(p, uids + i, m, cause) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+end(struct pass *p, int rc, enum imap_fail *fail)
+{
+	log_pass(p);
+	*fail = rc == 0 ? IMAP_FAIL_NONE : p->fail;
+	if (rc == -1 && *fail == IMAP_FAIL_NONE)
+		*fail = IMAP_FAIL_OTHER;
+	free(p->key);
+	return rc;
+}
+
+int
+intake_imap_pass(struct desk *desk, struct imap *im,
+    const struct conf_imap *mc, const struct intake_imap_hooks *hooks,
+    struct intake_imap_stats *st, enum imap_fail *fail, char **cause)
+{
+	struct pass p = { .desk = desk, .im = im, .mc = mc, .hooks = hooks,
+	    .st = st, .label = intake_imap_label(mc),
+	    .uidvalidity = imap_uidvalidity(im) };
+	uint32_t *uids = NULL, from = 1;
+	size_t n = 0;
+	int rc = -1;
+
+	memset(st, 0, sizeof(*st));
+	p.key = intake_imap_key(mc);
+	if (start(&p, &from, cause) == 0) {
+		if (imap_search(im, from, 0, IMAP_SEARCH_ALL, &uids, &n,
+		    cause) == -1)
+			fail_imap(&p);
+		else
+			rc = run(&p, uids, n, cause);
+	}
+	free(uids);
+	return end(&p, rc, fail);
+}
+
+int
+intake_imap_retry_failed(struct desk *desk, struct imap *im,
+    const struct conf_imap *mc, const struct intake_imap_hooks *hooks,
+    struct intake_imap_stats *st, enum imap_fail *fail, char **cause)
+{
+	struct pass p = { .desk = desk, .im = im, .mc = mc, .hooks = hooks,
+	    .st = st, .label = intake_imap_label(mc),
+	    .uidvalidity = imap_uidvalidity(im), .retrying = 1 };
+	uint32_t *uids = NULL, v, last;
+	size_t n = 0;
+	int rc = -1;
+
+	memset(st, 0, sizeof(*st));
+	p.key = intake_imap_key(mc);
+	if (store_mailbox_get(desk->store, p.key, &v, &last, cause) == -1)
+		fail_store(&p);
+	else if (v != p.uidvalidity || last == 0)
+		rc = 0;		/* a normal pass takes everything anew */
+	else if (imap_search(im, 1, last, IMAP_SEARCH_FAILED, &uids, &n,
+	    cause) == -1)
+		fail_imap(&p);
+	else
+		rc = run(&p, uids, n, cause);
+	free(uids);
+	return end(&p, rc, fail);
+}
