@@ -23,6 +23,9 @@ struct desk {
 	struct templates *templates;	/* NULL until loaded */
 	time_t		 now;
 	int		 dry_run;	/* rules test: evaluate, store nothing */
+	int		 migration;	/* bulk import of old mail: queue no
+					 * notice at all (ingest --maildir,
+					 * --mbox without --notify) */
 };
 
 /* Opens the store and loads rules and templates.  Returns a sysexits

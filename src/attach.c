@@ -50,12 +50,12 @@ attach_save(const char *dir, const char *sha256, const void *data,
 	}
 	sub = xasprintf("%s/%.2s", dir, sha256);
 	tmp = xasprintf("%s/.tmp.%ld.%s", sub, (long)getpid(), sha256);
-	if (dir_create(sub) == -1) {
-		*cause = xasprintf("%s: %s", sub, strerror(errno));
-		goto out;
-	}
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640))
-	    == -1) {
+	/* The directory usually exists: create it only when open says so. */
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+	if (fd == -1 && errno == ENOENT && dir_create(sub) == 0)
+		fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+		    0640);
+	if (fd == -1) {
 		*cause = xasprintf("%s: %s", tmp, strerror(errno));
 		goto out;
 	}

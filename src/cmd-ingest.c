@@ -257,17 +257,19 @@ ingest_exec(int argc, char **argv, const struct conf *conf)
 		{ "maildir", required_argument, NULL, 'M' },
 		{ "mbox", required_argument, NULL, 'm' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "notify", no_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct ingest *in;
 	const char *maildir = NULL, *mbox = NULL;
-	int ch, quiet = 0, rc;
+	int ch, quiet = 0, notify = 0, rc;
 
 	while ((ch = getopt_long(argc, argv, "q", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'M': maildir = optarg; break;
 		case 'm': mbox = optarg; break;
 		case 'q': quiet = 1; break;
+		case 'n': notify = 1; break;
 		default: return cmd_usage(&cmd_ingest, 0);
 		}
 	}
@@ -280,6 +282,7 @@ ingest_exec(int argc, char **argv, const struct conf *conf)
 		free(in);
 		return rc;
 	}
+	in->desk.migration = (maildir != NULL || mbox != NULL) && !notify;
 	rc = run_sources(in, argc, argv, maildir, mbox, quiet);
 	if (in->tempfail)
 		store_rollback(in->desk.store);
@@ -297,11 +300,13 @@ const struct cmd cmd_ingest = {
 	.name = "ingest",
 	.summary = "messages from files or stdin (MTA pipe mode)",
 	.usage = "usage: guichet ingest [--quiet] [FILE...]\n"
-	    "       guichet ingest [--quiet] --maildir DIR\n"
-	    "       guichet ingest [--quiet] --mbox FILE\n\n"
+	    "       guichet ingest [--quiet] [--notify] --maildir DIR\n"
+	    "       guichet ingest [--quiet] [--notify] --mbox FILE\n\n"
 	    "Turns messages into tickets.  Without FILE, reads one message on\n"
 	    "stdin (for an MTA pipe).  Messages already stored are skipped, so\n"
-	    "a run can be repeated safely.\n\n"
+	    "a run can be repeated safely.  --maildir and --mbox are for\n"
+	    "migrations: they queue no acknowledgement or notice unless\n"
+	    "--notify is given.\n\n"
 	    "Exit status: 0 stored or deliberately ignored; 65 input that is\n"
 	    "not mail at all; 75 temporary failure (database busy, disk full):\n"
 	    "the MTA should retry; 70 a message failed for good (see log).\n",

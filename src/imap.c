@@ -311,7 +311,7 @@ auth_plain(struct imap *im, char **cause)
 	struct mailimap_response *resp;
 	size_t ul = strlen(mc->user), pl = strlen(mc->password);
 	size_t len = ul + pl + 2;
-	char *raw = xmalloc(len), *b64, *line;
+	char *raw = xmalloc(len), *b64, *line = NULL;
 	int ir = mailimap_has_extension(im->s, "SASL-IR"), r, ok;
 
 	raw[0] = '\0';

@@ -26,6 +26,13 @@ send_notice(struct desk *d, struct notice *n, char **cause)
 {
 	int rc;
 
+	/* Old mail imported in bulk must not wake up its senders. */
+	if (d->migration) {
+		log_debug("ticket=%lld event=notice template=%s "
+		    "decision=skipped reason=migration", (long long)n->t->id,
+		    n->tmpl);
+		return 0;
+	}
 	n->vars = tvars_new();
 	if ((rc = notify_vars(d, n->t, n->vars, cause)) == 0) {
 		notify_vars_message(n->vars, n->in);

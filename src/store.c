@@ -192,22 +192,45 @@ store_rollback(struct store *st)
 	st->in_tx = 0;
 }
 
+/* Savepoints are taken once per message: prepared once, not re-parsed. */
+static int
+store_run(struct store *st, const char *sql, const char *what, char **cause)
+{
+	sqlite3_stmt *s = store_stmt(st, sql, cause);
+
+	if (s == NULL)
+		return -1;
+	return store_step_done(st, s, what, cause);
+}
+
 int
 store_savepoint(struct store *st, char **cause)
 {
-	return store_exec(st, "SAVEPOINT msg", "savepoint", cause);
+	static const char sql[] = "SAVEPOINT msg";
+
+	return store_run(st, sql, "savepoint", cause);
 }
 
 int
 store_release(struct store *st, char **cause)
 {
-	return store_exec(st, "RELEASE msg", "release", cause);
+	static const char sql[] = "RELEASE msg";
+
+	return store_run(st, sql, "release", cause);
 }
 
 void
 store_rollback_savepoint(struct store *st)
 {
-	sqlite3_exec(st->db, "ROLLBACK TO msg; RELEASE msg", NULL, NULL, NULL);
+	static const char back[] = "ROLLBACK TO msg";
+	static const char rel[] = "RELEASE msg";
+	char *cause = NULL;
+
+	if (store_run(st, back, "rollback to", &cause) == -1 ||
+	    store_run(st, rel, "release", &cause) == -1) {
+		free(cause);
+		cause = NULL;
+	}
 }
 
 sqlite3_stmt *
