@@ -231,7 +231,7 @@ open_parent(struct desk *d, const struct ticket *t, const char *key,
 	struct ticket *p = ticket_new();
 
 	*out = NULL;
-	p->subject = xasprintf("Major incident: %s (%zu tickets)", key, n);
+	p->subject = xasprintf("%s (%zu tickets)", key, n);
 	ticket_set(&p->type, "major");
 	ticket_set(&p->status, "open");
 	ticket_set(&p->priority, "P1");

@@ -46,7 +46,7 @@ EOT
 conf "$SRC/contrib/rules.d"
 out=$(G rules check 2>"$T/err"); rc=$?
 is "$rc" 0 "rules check: contrib/rules.d is good (exit 0)"
-is "$out" "$SRC/contrib/rules.d: 15 rules in 4 files, all good" \
+is "$out" "$SRC/contrib/rules.d: 16 rules in 5 files, all good" \
     "rules check: one-line summary"
 is "$(cat "$T/err")" "" "rules check: nothing on stderr"
 

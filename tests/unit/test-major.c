@@ -40,7 +40,7 @@ test_burst(void)
 	T_INT(parent_of(a2), net, "the second is linked");
 	T_INT(parent_of(a3), net, "the third is linked");
 	t = get(net);
-	T_STR(t->subject, "Major incident: network (3 tickets)", "subject");
+	T_STR(t->subject, "network (3 tickets)", "subject");
 	T_STR(t->type, "major", "type major");
 	T_STR(t->status, "open", "status open");
 	T_STR(t->priority, "P1", "priority P1");
@@ -165,7 +165,7 @@ test_rule(void)
 	T_INT(j, vpn, "joined");
 	T_INT(parent_of(r1), vpn, "a candidate without category is a child");
 	t = get(vpn);
-	T_STR(t->subject, "Major incident: vpn-down (3 tickets)",
+	T_STR(t->subject, "vpn-down (3 tickets)",
 	    "subject names the rule");
 	T_STR(t->major_rule, "vpn-down", "parent carries the rule");
 	T_STR(t->category, "remote", "and the last ticket's category");
