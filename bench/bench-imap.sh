@@ -16,13 +16,12 @@ N=${1:-10000}
 BATCH=${2:-200}
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${GUICHET_BUILDDIR:-$SRC}
-export GUICHET_SRCDIR=$SRC
-GUICHET=${GUICHET_BIN:-$BUILD/guichet}
+export GUICHET_SRCDIR=$SRC GUICHET_BIN=${GUICHET_BIN:-$BUILD/guichet}
 CEILING=$BUILD/bench/bench-imap-fetch
 . "$SRC/tests/lib/tap.sh"
 . "$SRC/tests/lib/harness.sh"
 
-[ -x "$GUICHET" ] && [ -x "$CEILING" ] || {
+[ -x "$GUICHET_BIN" ] && [ -x "$CEILING" ] || {
 	echo "build guichet and bench/bench-imap-fetch first" >&2; exit 1; }
 h_init || exit 1
 h_dovecot_start || exit 1
@@ -48,10 +47,10 @@ ceiling=$(sed 's/.*rate=//' "$H_DIR/ceiling" | sort -g | tail -1)
 echo "== guichet fetch of $N (fresh database, unflagged mailbox)"
 for i in 1 2 3; do
 	rm -f "$DB" "$DB-wal" "$DB-shm"
-	"$GUICHET" -c "$CONF" init >/dev/null 2>&1
+	"$GUICHET_BIN" -c "$CONF" init >/dev/null 2>&1
 	h_doveadm flags remove -u helpdesk '\Seen' mailbox INBOX ALL
 	/usr/bin/time -f '%e %M' -o "$H_DIR/time" \
-	    "$GUICHET" -q -c "$CONF" fetch --quiet 2>"$H_DIR/err" || {
+	    "$GUICHET_BIN" -q -c "$CONF" fetch --quiet 2>"$H_DIR/err" || {
 		cat "$H_DIR/err"; exit 1; }
 	read -r secs rss < "$H_DIR/time"
 	n=$(h_sql "$DB" "SELECT count(*) FROM messages WHERE direction = 'in'")
@@ -67,7 +66,7 @@ echo "== guichet/ceiling: $rate / $ceiling msgs/s = $(awk -v a="$rate" \
     "$(sort -g "$H_DIR/rsss" | tail -1) KB"
 
 echo "== IDLE latency: APPEND -> committed ticket, 20 messages"
-"$GUICHET" -c "$CONF" run 2>"$H_DIR/run.log" &
+"$GUICHET_BIN" -c "$CONF" run 2>"$H_DIR/run.log" &
 RUN=$!
 H_PIDS+=("$RUN")
 wait_for 30 grep -q "event=connected .*idle=yes" "$H_DIR/run.log" || {

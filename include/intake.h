@@ -49,6 +49,10 @@ int	 intake_oversized(struct desk *, const char *raw, size_t len,
 
 const char *intake_status_name(enum intake_status);
 
+/* The satisfaction score (1..5) a reply to the "resolved" notice gives on
+ * its first line, or 0: such a reply rates the ticket, never reopens it. */
+int	 intake_satisfaction_score(const char *text);
+
 /* Calls fn for each message of an mbox file, in order (index from 1),
  * with ">From " unquoted; stops when fn returns non-zero.  0, or -1 with
  * *cause (unreadable file, not an mbox, or stopped by fn). */

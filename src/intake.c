@@ -103,6 +103,52 @@ out:
 	return rc;
 }
 
+/*
+ * The "resolved" notice asks for a score from 1 to 5 on the first line of
+ * the answer: such an answer rates the ticket and must not reopen it.
+ * Returns the score, or 0 when the first line is not one.
+ */
+int
+intake_satisfaction_score(const char *text)
+{
+	const char *p = text;
+	int score;
+
+	while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+		p++;
+	if (*p < '1' || *p > '5')
+		return 0;
+	score = *p++ - '0';
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p == '/' && p[1] == '5')
+		p += 2;
+	while (*p == ' ' || *p == '\t' || *p == '.' || *p == '!' ||
+	    *p == '\r')
+		p++;
+	return (*p == '\0' || *p == '\n') ? score : 0;
+}
+
+static int
+record_score(struct desk *d, struct ticket *t, const struct message *m,
+    const struct intake_source *src, int score, char **cause)
+{
+	char *actor = actor_of(m), value[2] = { (char)('0' + score), '\0' };
+	struct store_event e = { .ticket_id = t->id, .at = d->now,
+	    .actor = actor, .event = "satisfaction", .new_value = value,
+	    .detail = m->message_id };
+	int rc;
+
+	rc = store_incoming(d, t, m, src, "satisfaction", cause);
+	if (rc == 0)
+		rc = store_event_add(d->store, &e, cause);
+	if (rc == 0)
+		log_event("ticket=%lld event=satisfaction score=%d from=<%s>",
+		    (long long)t->id, score, log_safe(m->from.addr));
+	free(actor);
+	return rc;
+}
+
 static void
 fill_ticket(struct desk *d, struct ticket *t, const struct message *m,
     const struct rules_outcome *o, const struct intake_source *src)
@@ -225,12 +271,21 @@ threaded(struct desk *d, const struct message *m,
     int64_t id, enum thread_how how, struct intake_result *res, char **cause)
 {
 	struct ticket *t;
-	int rc;
+	int rc, score;
 
 	if (store_ticket_get(d->store, id, &t, cause) == -1)
 		return -1;
 	log_event("ticket=%lld thread=%s msgid=<%s>", (long long)id,
 	    thread_how_name(how), log_safe(m->message_id));
+	if ((strcmp(t->status, "resolved") == 0 ||
+	    strcmp(t->status, "closed") == 0) &&
+	    (score = intake_satisfaction_score(m->body_new)) > 0) {
+		rc = record_score(d, t, m, src, score, cause);
+		ticket_free(t);
+		res->status = INTAKE_APPENDED;
+		res->ticket_id = id;
+		return rc;
+	}
 	if (strcmp(t->status, "closed") == 0) {
 		/* A closed ticket stays closed: the reply opens a new ticket
 		 * that points back at it. */

@@ -77,6 +77,14 @@ reply() {	# reply ID N
 G ticket update 1 --status resolved 2>/dev/null
 reply 1 a
 is "$(G ticket show 1 --json | jq_ 'j["status"]')" open "a reply reopens a resolved ticket"
+# A score on the first line of a reply to a resolved ticket rates it and
+# does not reopen it.
+G ticket update 1 --status resolved 2>/dev/null
+printf 'From: Jeanne Martin <jeanne@client.example>\nTo: help@example.test\nSubject: Re: [SD#1] VPN\nMessage-ID: <score-1@client.example>\n\n4\nMerci pour votre aide.\n' > "$H_DIR/score.eml"
+ingest_log "$H_DIR/score.eml"
+like "$LOG" "ticket=1 event=satisfaction score=4" "a score is logged"
+is "$(G ticket show 1 --json | jq_ 'j["status"], [e["new"] for e in j["events"] if e["event"]=="satisfaction"]')" "resolved
+['4']" "the score is an event and the ticket stays resolved"
 G ticket update 1 --status closed 2>/dev/null
 before=$(G ticket list --json | jq_ 'len(j)')
 reply 1 b
