@@ -87,7 +87,8 @@ int
 notify_ticket_logged(struct desk *d, const struct ticket *t, char **cause)
 {
 	struct notice n = {
-		.t = t, .tmpl = "acknowledgement",
+		.t = t, .tmpl = t->parent_id != 0 ? "major-notice" :
+		    "acknowledgement",
 		.auto_submitted = "auto-generated",
 	};
 

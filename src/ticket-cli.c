@@ -14,6 +14,7 @@
 #include "desk.h"
 #include "guichet.h"
 #include "log.h"
+#include "major.h"
 #include "notify.h"
 #include "store.h"
 #include "ticket.h"
@@ -128,7 +129,7 @@ log_request(struct desk *d, struct ticket *t, const char *body,
 	    .body = body };
 	struct store_event e = { .at = d->now, .actor = actor,
 	    .event = "create", .detail = t->channel };
-	int64_t id;
+	int64_t id, joined;
 
 	if (store_ticket_insert(d->store, t, cause) == -1)
 		return -1;
@@ -139,6 +140,11 @@ log_request(struct desk *d, struct ticket *t, const char *body,
 	log_event("ticket=%lld event=open channel=%s requester=<%s> actor=%s",
 	    (long long)t->id, t->channel, log_safe(t->requester),
 	    log_safe(actor));
+	/* A phone call about an open major incident joins it, and counts
+	 * towards a burst like mail does. */
+	if (major_on_new_ticket(d, t, strcmp(t->type, "major") == 0, 0,
+	    &joined, cause) == -1)
+		return -1;
 	if (notify_ticket_logged(d, t, cause) == -1 ||
 	    notify_agents_new(d, t, cause) == -1)
 		return -1;

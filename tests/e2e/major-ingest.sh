@@ -85,10 +85,16 @@ ingest 7
 T7=$(G ticket list --json | jq_ 'max(t["id"] for t in j)')
 is "$(G ticket show "$T7" --json | jq_ 'j["parent"]')" "None" "an unrelated mail is not linked"
 is "$(majors)" "$P" "still one major incident"
+# A phone call about the same problem joins the open incident too.
+out=$(G ticket new --channel phone --requester caller@client9.example \
+    --subject "VPN" --category network 2>"$H_DIR/phone.err")
+TP=${out#SD#}
+is "$(G ticket show "$TP" --json | jq_ 'j["parent"]')" "$P" \
+    "a phone ticket of the same category joins the open incident"
 
 G ticket update "$P" --status resolved 2>"$H_DIR/update.err"
 check "ticket update PARENT --status resolved" [ $? = 0 ]
-like "$(cat "$H_DIR/update.err")" "ticket=$P event=major-resolved status=resolved children=$((N + 1)) resolved=$((N + 1)) notices=$((N + 1))" \
+like "$(cat "$H_DIR/update.err")" "ticket=$P event=major-resolved status=resolved children=$((N + 2)) resolved=$((N + 2)) notices=$((N + 2))" \
     "fan-out logged"
 is "$(G ticket list --json | jq_ '" ".join(sorted(set(t["status"] for t in j if t["parent"] == '"$P"')))')" \
     "resolved" "every child is resolved"
@@ -118,7 +124,10 @@ else
 	is "$(sql "SELECT count(*) FROM outbox WHERE template = 'major-notice' AND rcpt = 'major@example.test'")" \
 	    2 "one notice to [major] notify per major incident"
 	is "$(sql "SELECT count(*) FROM outbox WHERE template = 'major-resolved'")" \
-	    $((N + 1)) "one resolution notice per requester"
+	    $((N + 2)) "one resolution notice per requester"
+	is "$(sql "SELECT group_concat(template) FROM (SELECT template FROM outbox WHERE rcpt = 'caller@client9.example' ORDER BY id)")" \
+	    "major-notice,major-resolved" \
+	    "the caller: the major notice, then the resolution"
 	for u in 5 6; do
 		is "$(sql "SELECT group_concat(template) FROM (SELECT template FROM outbox WHERE rcpt = 'user$u@client$u.example' ORDER BY id)")" \
 		    "major-notice,major-resolved" \
