@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 struct desk;
+struct message;
 
 struct intake_source {
 	const char *name;	/* "stdin", "file:PATH", "imap:NAME:V:UID" */
@@ -40,6 +41,15 @@ struct intake_result {
 int	 intake_message(struct desk *, const char *raw, size_t len,
 	    const struct intake_source *, struct intake_result *,
 	    char **cause);
+
+/* The same for a message already parsed (by mime_parse(), which may have
+ * run on another thread): the caller keeps and frees m. */
+int	 intake_parsed(struct desk *, const struct message *m,
+	    const struct intake_source *, struct intake_result *,
+	    char **cause);
+/* Counts and logs what mime_parse() refused (len bytes) as not mail. */
+void	 intake_not_mail(const struct intake_source *, size_t len,
+	    struct intake_result *);
 
 /* A message larger than the limit: a ticket holding its headers and a
  * note, so that the mailbox goes on. */

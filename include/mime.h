@@ -91,6 +91,9 @@ struct message {
 
 int	 mime_parse(const char *raw, size_t len, struct message **out);
 void	 message_free(struct message *);
+/* A thread that parsed mail and ends calls this: it closes the charset
+ * converters kept open for it (mime_parse() reopens them if needed). */
+void	 mime_thread_end(void);
 
 /* The decoded value of the first header of that name (case-insensitive),
  * or NULL. */

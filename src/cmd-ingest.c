@@ -17,6 +17,7 @@
 #include "conf.h"
 #include "desk.h"
 #include "guichet.h"
+#include "ingest-pipe.h"
 #include "intake.h"
 #include "log.h"
 #include "progress.h"
@@ -66,18 +67,30 @@ batch_begin(struct ingest *in)
 	return 0;
 }
 
-/* One message; returns -1 when the run must stop (temporary failure). */
+/*
+ * One message: raw bytes to parse, or (raw NULL) a message parsed ahead
+ * by the worker, m NULL when it was not mail.  Returns -1 when the run
+ * must stop (temporary failure).
+ */
 static int
-ingest_one(struct ingest *in, const char *raw, size_t len, const char *name)
+ingest_one(struct ingest *in, const char *name, const char *raw, size_t len,
+    const struct message *m)
 {
 	struct intake_source src = { .name = name };
 	struct intake_result res;
 	char *cause;
+	int rc = 0;
 
 	if (batch_begin(in) == -1)
 		return -1;
 	in->desk.now = clock_now();
-	if (intake_message(&in->desk, raw, len, &src, &res, &cause) == -1) {
+	if (raw != NULL)
+		rc = intake_message(&in->desk, raw, len, &src, &res, &cause);
+	else if (m != NULL)
+		rc = intake_parsed(&in->desk, m, &src, &res, &cause);
+	else
+		intake_not_mail(&src, len, &res);
+	if (rc == -1) {
 		log_warn("%s: %s", name, cause);
 		free(cause);
 		if (res.temporary) {
@@ -108,7 +121,7 @@ ingest_path(struct ingest *in, const char *path)
 		return 0;
 	}
 	name = xasprintf("file:%s", path);
-	rc = ingest_one(in, raw, len, name);
+	rc = ingest_one(in, name, raw, len, NULL);
 	free(name);
 	free(raw);
 	return rc;
@@ -131,7 +144,7 @@ ingest_stdin(struct ingest *in)
 		in->tempfail = 1;
 		return -1;
 	}
-	rc = ingest_one(in, b.data ? b.data : "", b.len, "stdin");
+	rc = ingest_one(in, "stdin", b.data ? b.data : "", b.len, NULL);
 	buf_free(&b);
 	return rc;
 }
@@ -159,10 +172,29 @@ list_dir(const char *dir, char ***names, size_t *n)
 	closedir(d);
 }
 
+/* Stores what the worker parsed, in order; -1 when the run must stop. */
+static int
+ingest_piped(struct ingest *in, struct ingest_pipe *p)
+{
+	struct ingest_item it;
+	int rc = 0;
+
+	while (rc == 0 && ingest_pipe_next(p, &it)) {
+		if (it.error != NULL) {
+			log_warn("%s", it.error);
+			in->failed = 1;
+		} else
+			rc = ingest_one(in, it.name, NULL, it.len, it.msg);
+		ingest_item_free(&it);
+	}
+	return rc;
+}
+
 static int
 ingest_maildir(struct ingest *in, const char *dir, int quiet)
 {
 	static const char *const subs[] = { "cur", "new" };
+	struct ingest_pipe *p;
 	char **names = NULL, *sub;
 	size_t n = 0;
 	int rc = 0;
@@ -176,18 +208,21 @@ ingest_maildir(struct ingest *in, const char *dir, int quiet)
 		log_warn("%s: not a readable Maildir", dir);
 		return EX_NOINPUT;
 	}
-	qsort(names, n, sizeof(char *), name_cmp);
+	if (n > 0)
+		qsort(names, n, sizeof(char *), name_cmp);
 	progress_start(&in->progress, "ingest", n, quiet);
-	for (size_t i = 0; i < n; i++) {
-		if (rc == 0 && ingest_path(in, names[i]) == -1)
-			rc = -1;
+	if ((p = ingest_pipe_files(names, n)) != NULL) {
+		ingest_piped(in, p);
+		free(ingest_pipe_end(p));
+	} else
+		for (size_t i = 0; i < n && rc == 0; i++)
+			rc = ingest_path(in, names[i]);
+	for (size_t i = 0; i < n; i++)
 		free(names[i]);
-	}
 	free(names);
 	progress_end(&in->progress);
 	return 0;
 }
-
 
 static int
 mbox_cb(void *arg, const char *raw, size_t len, size_t index)
@@ -196,7 +231,7 @@ mbox_cb(void *arg, const char *raw, size_t len, size_t index)
 	char name[64];
 
 	snprintf(name, sizeof(name), "mbox:%zu", index);
-	return ingest_one(in, raw, len, name);
+	return ingest_one(in, name, raw, len, NULL);
 }
 
 static void
@@ -225,20 +260,28 @@ static int
 run_sources(struct ingest *in, int argc, char **argv, const char *maildir,
     const char *mbox, int quiet)
 {
-	char *cause;
+	struct ingest_pipe *p;
+	char *cause = NULL;
 	int rc;
 
 	if (maildir != NULL)
 		return ingest_maildir(in, maildir, quiet);
 	if (mbox != NULL) {
 		progress_start(&in->progress, "ingest", 0, quiet);
-		rc = intake_mbox_each(mbox, mbox_cb, in, &cause);
+		if ((p = ingest_pipe_mbox(mbox)) != NULL) {
+			ingest_piped(in, p);
+			cause = ingest_pipe_end(p);
+			rc = cause != NULL ? -1 : 0;
+		} else
+			rc = intake_mbox_each(mbox, mbox_cb, in, &cause);
 		progress_end(&in->progress);
 		if (rc == -1 && !in->tempfail) {
 			log_warn("%s", cause);
 			free(cause);
 			return EX_NOINPUT;
 		}
+		if (rc == -1)
+			free(cause);
 		return 0;
 	}
 	if (argc == 0) {

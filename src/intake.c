@@ -330,27 +330,29 @@ route(struct desk *d, const struct message *m, const struct intake_source *src,
 	return new_or_linked(d, m, &v, src, 0, res, cause);
 }
 
+void
+intake_not_mail(const struct intake_source *src, size_t len,
+    struct intake_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	log_event("event=not-mail source=%s size=%zu", log_safe(src->name),
+	    len);
+	res->status = INTAKE_NOT_MAIL;
+}
+
 int
-intake_message(struct desk *d, const char *raw, size_t len,
+intake_parsed(struct desk *d, const struct message *m,
     const struct intake_source *src, struct intake_result *res, char **cause)
 {
-	struct message *m;
 	int rc;
 
 	memset(res, 0, sizeof(*res));
-	if (mime_parse(raw, len, &m) == -1) {
-		log_event("event=not-mail source=%s size=%zu",
-		    log_safe(src->name), len);
-		res->status = INTAKE_NOT_MAIL;
-		return 0;
-	}
 	if (m->warnings != NULL)
 		log_info("source=%s msgid=<%s> parse warnings: %s",
 		    log_safe(src->name), log_safe(m->message_id),
 		    log_safe(m->warnings));
 	if (store_savepoint(d->store, cause) == -1) {
 		res->temporary = store_temporary(d->store);
-		message_free(m);
 		return -1;
 	}
 	attach_tempfail = 0;
@@ -361,6 +363,21 @@ intake_message(struct desk *d, const char *raw, size_t len,
 		res->temporary = attach_tempfail || store_temporary(d->store);
 		store_rollback_savepoint(d->store);
 	}
+	return rc;
+}
+
+int
+intake_message(struct desk *d, const char *raw, size_t len,
+    const struct intake_source *src, struct intake_result *res, char **cause)
+{
+	struct message *m;
+	int rc;
+
+	if (mime_parse(raw, len, &m) == -1) {
+		intake_not_mail(src, len, res);
+		return 0;
+	}
+	rc = intake_parsed(d, m, src, res, cause);
 	message_free(m);
 	return rc;
 }

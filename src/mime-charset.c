@@ -29,8 +29,8 @@ struct cs_slot {
 	unsigned long	 used;
 };
 
-/* Per thread, so that no lock is needed; a thread that ends leaves its
- * few descriptors open. */
+/* Per thread, so that no lock is needed; a thread that ends closes its
+ * few descriptors with mime_thread_end(). */
 static _Thread_local struct cs_slot cs_slots[CS_SLOTS];
 static _Thread_local unsigned long cs_clock;
 
@@ -216,6 +216,16 @@ etpan_charconv(const char *tocode, const char *fromcode, const char *str,
 	*result_len = n;
 	buf_free(&b);
 	return MAIL_CHARCONV_NO_ERROR;
+}
+
+void
+mime_thread_end(void)
+{
+	for (size_t i = 0; i < CS_SLOTS; i++)
+		if (cs_slots[i].used != 0) {
+			iconv_close(cs_slots[i].cd);
+			cs_slots[i].used = 0;
+		}
 }
 
 void

@@ -84,7 +84,8 @@ list_dir(const char *dir, struct entry **out, size_t *nout, char **cause)
 		free(path);
 	}
 	closedir(d);
-	qsort(v, n, sizeof *v, entry_cmp);
+	if (n > 0)
+		qsort(v, n, sizeof *v, entry_cmp);
 	*out = v;
 	*nout = n;
 	return 0;
