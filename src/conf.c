@@ -13,27 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conf.h"
-#include "guichet.h"
-
-enum key_type { K_STR, K_LOWER, K_INT, K_SIZE, K_DURATION, K_SECURITY,
-    K_LIST, K_SECRET_FILE, K_SECRET_ENV, K_SLA, K_PRIO, K_BOOL_SYSLOG };
-
-struct key {
-	const char	*name;
-	enum key_type	 type;
-	size_t		 off;	/* in the section's struct */
-	size_t		 off2;	/* K_LIST count, K_SLA resolution array */
-};
-
-struct parse {
-	struct conf	*conf;
-	const char	*path;
-	int		 line;
-	struct buf	 errors;
-	int		 nerrors;
-	char		*imap_pw_file;	/* per current imap section */
-};
+#include "conf-int.h"
 
 #define C(f)	offsetof(struct conf, f)
 #define I(f)	offsetof(struct conf_imap, f)
@@ -132,254 +112,10 @@ static const struct key log_keys[] = {
 	{ NULL, 0, 0, 0 }
 };
 
-/* [priority]: keys "high.high = P1" (impact.urgency). */
-static const char *levels[] = { "high", "medium", "low" };
 
 enum section { SEC_NONE_YET, SEC_DESK, SEC_IMAP, SEC_SMTP, SEC_AGENT,
     SEC_SUPPLIER, SEC_AUTH, SEC_MAJOR, SEC_SLA, SEC_RULES, SEC_PRIORITY,
     SEC_LOG, SEC_UNKNOWN };
-
-static void
-perr(struct parse *p, const char *fmt, ...)
-{
-	va_list ap;
-	char *m;
-
-	va_start(ap, fmt);
-	m = xvasprintf(fmt, ap);
-	va_end(ap);
-	if (p->line > 0)
-		buf_printf(&p->errors, "%s:%d: %s\n", p->path, p->line, m);
-	else
-		buf_printf(&p->errors, "%s: %s\n", p->path, m);
-	p->nerrors++;
-	free(m);
-}
-
-time_t
-conf_duration(const char *s)
-{
-	char *end;
-	long long v;
-	int mul = 1;
-
-	if (!isdigit((unsigned char)*s))
-		return -1;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno != 0 || v < 0)
-		return -1;
-	switch (*end) {
-	case '\0': case 's': mul = 1; break;
-	case 'm': mul = 60; break;
-	case 'h': mul = 3600; break;
-	case 'd': mul = 86400; break;
-	default: return -1;
-	}
-	if (*end != '\0' && end[1] != '\0')
-		return -1;
-	if (v > (long long)(INT64_MAX / 86400 / 2))
-		return -1;
-	return (time_t)(v * mul);
-}
-
-static int
-parse_size(const char *s, size_t *out)
-{
-	char *end;
-	unsigned long long v;
-	size_t mul = 1;
-
-	if (!isdigit((unsigned char)*s))
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0)
-		return -1;
-	if (str_ieq(end, "k") || str_ieq(end, "kb"))
-		mul = 1024;
-	else if (str_ieq(end, "m") || str_ieq(end, "mb"))
-		mul = 1024 * 1024;
-	else if (str_ieq(end, "g") || str_ieq(end, "gb"))
-		mul = 1024 * 1024 * 1024;
-	else if (*end != '\0')
-		return -1;
-	if (v > SIZE_MAX / mul)
-		return -1;
-	*out = (size_t)v * mul;
-	return 0;
-}
-
-static char *
-read_secret(struct parse *p, const char *file)
-{
-	char *data, *cause, *nl;
-	size_t len;
-
-	if (file_read(file, &data, &len, &cause) == -1) {
-		perr(p, "password_file %s", cause);
-		free(cause);
-		return NULL;
-	}
-	if (memchr(data, '\0', len) != NULL) {
-		perr(p, "password_file %s: contains a NUL byte", file);
-		free(data);
-		return NULL;
-	}
-	/* The secret is the first line, without its newline. */
-	if ((nl = strpbrk(data, "\r\n")) != NULL)
-		*nl = '\0';
-	return data;
-}
-
-static void
-split_list(const char *v, char ***list, size_t *n)
-{
-	char *copy = xstrdup(v), *tok, *save = NULL;
-
-	for (tok = strtok_r(copy, " ,\t", &save); tok != NULL;
-	    tok = strtok_r(NULL, " ,\t", &save)) {
-		*list = xreallocarray(*list, *n + 1, sizeof(char *));
-		(*list)[(*n)++] = str_lower(xstrdup(tok));
-	}
-	free(copy);
-}
-
-static void
-set_str(char **slot, const char *v)
-{
-	free(*slot);
-	*slot = xstrdup(v);
-}
-
-static void
-apply_key(struct parse *p, const struct key *k, void *base, const char *v)
-{
-	char *bp = base;
-	time_t d, d2;
-	size_t sz;
-	char *end, *copy;
-	long n;
-
-	switch (k->type) {
-	case K_STR:
-		set_str((char **)(bp + k->off), v);
-		break;
-	case K_LOWER:
-		set_str((char **)(bp + k->off), v);
-		str_lower(*(char **)(bp + k->off));
-		break;
-	case K_INT:
-		errno = 0;
-		n = strtol(v, &end, 10);
-		if (*v == '\0' || *end != '\0' || errno != 0 || n < 0 ||
-		    n > 1000000000)
-			perr(p, "%s: not a number: %s", k->name, v);
-		else
-			*(int *)(bp + k->off) = (int)n;
-		break;
-	case K_SIZE:
-		if (parse_size(v, &sz) == -1)
-			perr(p, "%s: not a size: %s", k->name, v);
-		else
-			*(size_t *)(bp + k->off) = sz;
-		break;
-	case K_DURATION:
-		if ((d = conf_duration(v)) == -1)
-			perr(p, "%s: not a duration (like 90s, 15m, 4h, 3d): %s",
-			    k->name, v);
-		else
-			*(time_t *)(bp + k->off) = d;
-		break;
-	case K_SECURITY:
-		if (strcmp(v, "tls") == 0)
-			*(enum conf_security *)(bp + k->off) = SEC_TLS;
-		else if (strcmp(v, "starttls") == 0)
-			*(enum conf_security *)(bp + k->off) = SEC_STARTTLS;
-		else if (strcmp(v, "none") == 0)
-			*(enum conf_security *)(bp + k->off) = SEC_NONE;
-		else
-			perr(p, "security: must be tls, starttls or none: %s",
-			    v);
-		break;
-	case K_LIST:
-		split_list(v, (char ***)(bp + k->off),
-		    (size_t *)(bp + k->off2));
-		break;
-	case K_SECRET_FILE:
-		if (*v == '\0')
-			break;
-		if ((copy = read_secret(p, v)) != NULL) {
-			free(*(char **)(bp + k->off));
-			*(char **)(bp + k->off) = copy;
-		}
-		break;
-	case K_SECRET_ENV:
-		if (*v == '\0')
-			break;
-		if (getenv(v) == NULL)
-			perr(p, "%s: environment variable %s is not set",
-			    k->name, v);
-		else
-			set_str((char **)(bp + k->off), getenv(v));
-		break;
-	case K_SLA:
-		copy = xstrdup(v);
-		end = strpbrk(copy, " \t");
-		if (end != NULL)
-			*end++ = '\0';
-		d = conf_duration(copy);
-		d2 = end != NULL ? conf_duration(str_trim(end)) : -1;
-		if (d == -1 || d2 == -1)
-			perr(p, "%s: want \"RESPONSE RESOLUTION\" durations: %s",
-			    k->name, v);
-		else {
-			*(time_t *)(bp + k->off) = d;
-			*(time_t *)(bp + k->off2) = d2;
-		}
-		free(copy);
-		break;
-	case K_PRIO:
-		break;
-	case K_BOOL_SYSLOG:
-		if (strcmp(v, "syslog") == 0)
-			*(int *)(bp + k->off) = 1;
-		else if (strcmp(v, "stderr") == 0)
-			*(int *)(bp + k->off) = 0;
-		else
-			perr(p, "log: must be stderr or syslog: %s", v);
-		break;
-	}
-}
-
-static int
-level_index(const char *s, size_t n)
-{
-	for (size_t i = 0; i < ARRAY_LEN(levels); i++)
-		if (strlen(levels[i]) == n && strncmp(levels[i], s, n) == 0)
-			return (int)i;
-	return -1;
-}
-
-static void
-apply_priority(struct parse *p, const char *key, const char *v)
-{
-	const char *dot = strchr(key, '.');
-	int imp, urg;
-
-	imp = dot ? level_index(key, (size_t)(dot - key)) : -1;
-	urg = dot ? level_index(dot + 1, strlen(dot + 1)) : -1;
-	if (imp == -1 || urg == -1) {
-		perr(p, "priority: key must be IMPACT.URGENCY "
-		    "(high, medium, low): %s", key);
-		return;
-	}
-	if (strlen(v) != 2 || v[0] != 'P' || v[1] < '1' || v[1] > '4') {
-		perr(p, "priority: value must be P1..P4: %s", v);
-		return;
-	}
-	p->conf->priority_matrix[imp][urg] = v[1] - '0';
-}
 
 static const struct key *
 keys_for(enum section s)
@@ -432,7 +168,7 @@ open_section(struct parse *p, char *hdr, void **base)
 	if (strcmp(hdr, "imap") == 0) {
 		for (size_t i = 0; i < c->nimaps; i++)
 			if (strcmp(c->imaps[i].name, name ? name : "") == 0)
-				perr(p, "duplicate section [imap%s%s]",
+				conf_perr(p, "duplicate section [imap%s%s]",
 				    name ? " " : "", name ? name : "");
 		c->imaps = xreallocarray(c->imaps, c->nimaps + 1,
 		    sizeof(*c->imaps));
@@ -442,7 +178,7 @@ open_section(struct parse *p, char *hdr, void **base)
 	}
 	if (strcmp(hdr, "agent") == 0 || strcmp(hdr, "supplier") == 0) {
 		if (name == NULL || *name == '\0') {
-			perr(p, "[%s] needs a name: [%s NAME]", hdr, hdr);
+			conf_perr(p, "[%s] needs a name: [%s NAME]", hdr, hdr);
 			return SEC_UNKNOWN;
 		}
 		if (hdr[0] == 'a') {
@@ -463,7 +199,7 @@ open_section(struct parse *p, char *hdr, void **base)
 	for (size_t i = 0; i < ARRAY_LEN(simple); i++)
 		if (strcmp(hdr, simple[i].s) == 0 && name == NULL)
 			return simple[i].e;
-	perr(p, "unknown section [%s%s%s]", hdr, name ? " " : "",
+	conf_perr(p, "unknown section [%s%s%s]", hdr, name ? " " : "",
 	    name ? name : "");
 	return SEC_UNKNOWN;
 }
@@ -480,7 +216,7 @@ parse_line(struct parse *p, char *line, enum section *sec, void **base)
 	if (*line == '[') {
 		char *close = strchr(line, ']');
 		if (close == NULL || close[1] != '\0') {
-			perr(p, "malformed section header: %s", line);
+			conf_perr(p, "malformed section header: %s", line);
 			*sec = SEC_UNKNOWN;
 			return;
 		}
@@ -489,7 +225,7 @@ parse_line(struct parse *p, char *line, enum section *sec, void **base)
 		return;
 	}
 	if ((eq = strchr(line, '=')) == NULL) {
-		perr(p, "expected key = value: %s", line);
+		conf_perr(p, "expected key = value: %s", line);
 		return;
 	}
 	*eq = '\0';
@@ -504,22 +240,22 @@ parse_line(struct parse *p, char *line, enum section *sec, void **base)
 		}
 	val = str_trim(val);
 	if (*sec == SEC_NONE_YET) {
-		perr(p, "key outside any section: %s", key);
+		conf_perr(p, "key outside any section: %s", key);
 		return;
 	}
 	if (*sec == SEC_UNKNOWN)
 		return;
 	if (*sec == SEC_PRIORITY) {
-		apply_priority(p, key, val);
+		conf_apply_priority(p, key, val);
 		return;
 	}
 	keys = keys_for(*sec);
 	for (; keys->name != NULL; keys++)
 		if (strcmp(keys->name, key) == 0) {
-			apply_key(p, keys, *base, val);
+			conf_apply_key(p, keys, *base, val);
 			return;
 		}
-	perr(p, "unknown key: %s", key);
+	conf_perr(p, "unknown key: %s", key);
 }
 
 static void
@@ -602,21 +338,21 @@ conf_finish(struct parse *p)
 			m->port = m->security == SEC_TLS ? 993 : 143;
 		if (strcmp(m->auth, "login") != 0 &&
 		    strcmp(m->auth, "plain") != 0)
-			perr(p, "[imap%s%s] auth: must be login or plain",
+			conf_perr(p, "[imap%s%s] auth: must be login or plain",
 			    *m->name ? " " : "", m->name);
 		if (m->batch == 0)
 			m->batch = 1;
 	}
 	for (size_t i = 0; i < c->nagents; i++)
 		if (c->agents[i].address == NULL)
-			perr(p, "[agent %s] has no address", c->agents[i].name);
+			conf_perr(p, "[agent %s] has no address", c->agents[i].name);
 	for (size_t i = 0; i < c->nsuppliers; i++)
 		str_default(&c->suppliers[i].address, "");
 	if (*c->smtp_user != '\0' && c->smtp_security == SEC_NONE)
-		perr(p, "[smtp] security = none cannot be used with a user: "
+		conf_perr(p, "[smtp] security = none cannot be used with a user: "
 		    "credentials would travel in clear");
 	if (c->ref_prefix[0] == '\0' || strpbrk(c->ref_prefix, " #[]") != NULL)
-		perr(p, "[desk] ref_prefix: must be non-empty, without "
+		conf_perr(p, "[desk] ref_prefix: must be non-empty, without "
 		    "spaces, '#' or brackets");
 	/* Never auto-answer the desk's own From address either. */
 	if (*c->smtp_from != '\0') {
@@ -657,7 +393,7 @@ conf_load(const char *path, struct conf **out, char **errors)
 		p.line++;
 		if (strlen(line) != (size_t)((next ? next - 1 : data + len) -
 		    line) && next != NULL) {
-			perr(&p, "NUL byte in line");
+			conf_perr(&p, "NUL byte in line");
 			continue;
 		}
 		parse_line(&p, line, &sec, &base);
