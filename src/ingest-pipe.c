@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The read-and-parse worker of `guichet ingest --maildir/--mbox`: one
+ * thread, a bounded ring of parsed messages, a mutex and two condition
+ * variables.  mime_parse() keeps no shared state but libetpan's charset
+ * hook (set once, to the same value) and libxml2's globals, initialised
+ * here by the calling thread before the worker starts.
+ */
+#include "config.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+
+#include "guichet.h"
+#include "ingest-pipe.h"
+#include "intake.h"
+#include "mime.h"
+
+struct ingest_pipe {
+	pthread_t	 thread;
+	pthread_mutex_t	 lock;
+	pthread_cond_t	 can_put;	/* the ring has room */
+	pthread_cond_t	 can_get;	/* the ring has a message, or done */
+	struct ingest_item ring[INGEST_PIPE_DEPTH];
+	size_t		 head, count, bytes;
+	int		 done;		/* the worker has put its last */
+	int		 stop;		/* the consumer wants no more */
+	/* The source. */
+	char *const	*paths;
+	size_t		 npaths;
+	const char	*mbox;
+	char		*error;		/* the mbox could not be read */
+};
+
+/* Queues one item (taking it over); 0, or -1 when told to stop. */
+static int
+put(struct ingest_pipe *p, struct ingest_item *it)
+{
+	int rc = 0;
+
+	pthread_mutex_lock(&p->lock);
+	while (!p->stop && p->count > 0 && (p->count == INGEST_PIPE_DEPTH ||
+	    p->bytes + it->len > INGEST_PIPE_BYTES))
+		pthread_cond_wait(&p->can_put, &p->lock);
+	if (p->stop)
+		rc = -1;
+	else {
+		p->ring[(p->head + p->count) % INGEST_PIPE_DEPTH] = *it;
+		p->count++;
+		p->bytes += it->len;
+		pthread_cond_signal(&p->can_get);
+	}
+	pthread_mutex_unlock(&p->lock);
+	if (rc == -1)
+		ingest_item_free(it);
+	return rc;
+}
+
+static void
+parse(struct ingest_item *it)
+{
+	if (mime_parse(it->raw, it->len, &it->msg) == -1)
+		it->msg = NULL;
+}
+
+static void
+read_files(struct ingest_pipe *p)
+{
+	struct ingest_item it;
+
+	for (size_t i = 0; i < p->npaths; i++) {
+		memset(&it, 0, sizeof(it));
+		it.name = xasprintf("file:%s", p->paths[i]);
+		if (file_read(p->paths[i], &it.raw, &it.len, &it.error) == 0)
+			parse(&it);
+		if (put(p, &it) == -1)
+			return;
+	}
+}
+
+static int
+mbox_message(void *arg, const char *raw, size_t len, size_t index)
+{
+	struct ingest_item it;
+
+	memset(&it, 0, sizeof(it));
+	it.name = xasprintf("mbox:%zu", index);
+	it.raw = xmalloc(len + 1);
+	memcpy(it.raw, raw, len);
+	it.raw[len] = '\0';
+	it.len = len;
+	parse(&it);
+	return put(arg, &it) == -1;
+}
+
+static void *
+worker(void *arg)
+{
+	struct ingest_pipe *p = arg;
+	char *cause = NULL;
+
+	if (p->mbox == NULL)
+		read_files(p);
+	else if (intake_mbox_each(p->mbox, mbox_message, p, &cause) == -1) {
+		pthread_mutex_lock(&p->lock);
+		if (!p->stop)
+			p->error = cause;
+		else
+			free(cause);
+		pthread_mutex_unlock(&p->lock);
+	}
+	mime_thread_end();
+	pthread_mutex_lock(&p->lock);
+	p->done = 1;
+	pthread_cond_signal(&p->can_get);
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
+}
+
+static struct ingest_pipe *
+start(struct ingest_pipe *p)
+{
+	xmlInitParser();
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->can_put, NULL);
+	pthread_cond_init(&p->can_get, NULL);
+	if (pthread_create(&p->thread, NULL, worker, p) != 0) {
+		pthread_cond_destroy(&p->can_get);
+		pthread_cond_destroy(&p->can_put);
+		pthread_mutex_destroy(&p->lock);
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+struct ingest_pipe *
+ingest_pipe_files(char *const *paths, size_t n)
+{
+	struct ingest_pipe *p = xcalloc(1, sizeof(*p));
+
+	p->paths = paths;
+	p->npaths = n;
+	return start(p);
+}
+
+struct ingest_pipe *
+ingest_pipe_mbox(const char *mbox)
+{
+	struct ingest_pipe *p = xcalloc(1, sizeof(*p));
+
+	p->mbox = mbox;
+	return start(p);
+}
+
+int
+ingest_pipe_next(struct ingest_pipe *p, struct ingest_item *it)
+{
+	int got = 0;
+
+	pthread_mutex_lock(&p->lock);
+	while (p->count == 0 && !p->done)
+		pthread_cond_wait(&p->can_get, &p->lock);
+	if (p->count > 0) {
+		*it = p->ring[p->head];
+		p->head = (p->head + 1) % INGEST_PIPE_DEPTH;
+		p->count--;
+		p->bytes -= it->len;
+		pthread_cond_signal(&p->can_put);
+		got = 1;
+	}
+	pthread_mutex_unlock(&p->lock);
+	return got;
+}
+
+void
+ingest_item_free(struct ingest_item *it)
+{
+	message_free(it->msg);
+	free(it->raw);
+	free(it->name);
+	free(it->error);
+	memset(it, 0, sizeof(*it));
+}
+
+char *
+ingest_pipe_end(struct ingest_pipe *p)
+{
+	char *error;
+
+	pthread_mutex_lock(&p->lock);
+	p->stop = 1;
+	pthread_cond_signal(&p->can_put);
+	pthread_mutex_unlock(&p->lock);
+	pthread_join(p->thread, NULL);
+	for (; p->count > 0; p->count--) {
+		ingest_item_free(&p->ring[p->head]);
+		p->head = (p->head + 1) % INGEST_PIPE_DEPTH;
+	}
+	error = p->error;
+	pthread_cond_destroy(&p->can_get);
+	pthread_cond_destroy(&p->can_put);
+	pthread_mutex_destroy(&p->lock);
+	free(p);
+	return error;
+}
