@@ -16,7 +16,7 @@ SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=
 total_p=0 total_f=0
 
 build_and_test() {	# build_and_test DIR CFLAGS LDFLAGS
-	local dir=$1 cflags=$2 ldflags=$3 out line
+	local dir=$1 cflags=$2 ldflags=$3 line
 	echo "== $dir: CFLAGS=$cflags"
 	mkdir -p "$dir"
 	(cd "$dir" && "$SRC/configure" CFLAGS="$cflags" LDFLAGS="$ldflags" \
@@ -28,10 +28,11 @@ build_and_test() {	# build_and_test DIR CFLAGS LDFLAGS
 		total_f=$((total_f + 1))
 		return
 	fi
-	out=$(cd "$dir" && GUICHET_BIN=$SRC/$dir/guichet \
+	(cd "$dir" && GUICHET_BIN=$SRC/$dir/guichet \
 	    GUICHET_BUILDDIR=$SRC/$dir GUICHET_SRCDIR=$SRC \
-	    bash "$SRC/tests/run.sh" | tee /dev/stderr)
-	line=$(printf '%s\n' "$out" | tail -1)
+	    bash "$SRC/tests/run.sh" >run.out 2>&1)
+	cat "$dir/run.out"
+	line=$(tail -1 "$dir/run.out")
 	if [[ $line =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
 		total_p=$((total_p + BASH_REMATCH[1]))
 		total_f=$((total_f + BASH_REMATCH[2]))

@@ -1,9 +1,16 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * attach.h - attachment files, content-addressed under [desk] attachments:
- * DIR/ab/abcdef... (the sha256 of the bytes).  Written to a temporary name
- * and renamed, so a crash leaves either nothing or the whole file; a file
- * already there is the same bytes and is not written again.
+ * DIR/ab/abcdef... (the sha256 of the bytes).  Written as an unnamed file
+ * (O_TMPFILE) then linked under its name, or where the file system cannot,
+ * to a temporary name then renamed: a crash leaves either nothing or the
+ * whole file; a file already there is the same bytes and is not written
+ * again.  No fsync: a file is written before the database row that names
+ * it is committed, so a crash of the process (kill -9) never leaves a row
+ * without its file, and a rerun writes again a file whose row was lost.
+ * After a power cut or kernel crash, a file written in the last seconds
+ * may be missing or empty while its row (synced by a later checkpoint)
+ * was kept: the raw message, kept in the row, still holds its bytes.
  */
 #ifndef ATTACH_H
 #define ATTACH_H

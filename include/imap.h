@@ -101,6 +101,23 @@ int	 imap_mark(struct imap *, const uint32_t *uids, size_t n,
 int	 imap_move(struct imap *, const uint32_t *uids, size_t n,
 	    char **cause);
 
+/*
+ * Pipelining: the _send half writes the command, the _recv half reads its
+ * answer later, so that the server works meanwhile.  At most one command
+ * in flight per session; nothing else may be sent before the _recv.
+ * imap_done_send() flags \Seen, or moves to done_mailbox (where MOVE is
+ * missing it does the whole COPY + EXPUNGE at once, and _recv has nothing
+ * to read).
+ */
+int	 imap_fetch_send(struct imap *, const uint32_t *uids, size_t n,
+	    char **cause);
+int	 imap_fetch_recv(struct imap *, const uint32_t *uids, size_t n,
+	    struct imap_fetch_result *, char **cause);
+int	 imap_done_send(struct imap *, const uint32_t *uids, size_t n,
+	    char **cause);
+int	 imap_done_recv(struct imap *, char **cause);
+int	 imap_inflight(const struct imap *);
+
 /* IDLE: start, wait on the descriptor (readable on any server line; first
  * check imap_idle_buffered(), data the library has already read), done.
  * *woken tells whether the server announced new mail (EXISTS). */

@@ -16,7 +16,7 @@
 #include <stddef.h>
 
 #define INGEST_PIPE_DEPTH	64
-#define INGEST_PIPE_BYTES	(8 * 1024 * 1024)
+#define INGEST_PIPE_BYTES	(2 * 1024 * 1024)
 
 struct message;
 struct ingest_pipe;

@@ -40,6 +40,8 @@ int	 store_check_schema(struct store *, char **cause);
 int	 store_temporary(const struct store *);
 
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK. */
+/* Fewer WAL checkpoints during a long batch run (same durability). */
+int	 store_bulk(struct store *, char **cause);
 int	 store_begin(struct store *, char **cause);
 int	 store_commit(struct store *, char **cause);
 void	 store_rollback(struct store *);
@@ -56,6 +58,11 @@ int	 store_ticket_get(struct store *, int64_t id, struct ticket **out,
 /* Writes every column of t (tags apart) back. */
 int	 store_ticket_save(struct store *, const struct ticket *,
 	    char **cause);
+/* Only updated_at, or only parent_id (0: none) and updated_at. */
+int	 store_ticket_touch(struct store *, int64_t id, time_t now,
+	    char **cause);
+int	 store_ticket_set_parent(struct store *, int64_t id, int64_t parent,
+	    time_t now, char **cause);
 int	 store_ticket_add_tag(struct store *, int64_t id, const char *tag,
 	    char **cause);
 struct store_ticket_filter {

@@ -36,6 +36,41 @@ write_all(int fd, const unsigned char *p, size_t len)
 	return 0;
 }
 
+#ifdef O_TMPFILE
+/*
+ * An unnamed file in sub, written, then given its name with linkat(): one
+ * directory entry made instead of a temporary one and a rename, and
+ * nothing to clean up after a crash.  1 when done, 0 when the file system
+ * (or a missing /proc) cannot do it or the name is taken, -1 on a write
+ * error (errno set).
+ */
+static int
+save_unnamed(const char *sub, const char *path, const void *data, size_t len)
+{
+	char proc[64];
+	int fd, rc, saved;
+
+	fd = open(sub, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0640);
+	if (fd == -1 && errno == ENOENT && dir_create(sub) == 0)
+		fd = open(sub, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0640);
+	if (fd == -1)
+		return 0;
+	if (write_all(fd, data, len) == -1) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	rc = linkat(AT_FDCWD, proc, AT_FDCWD, path, AT_SYMLINK_FOLLOW) == 0;
+	saved = errno;
+	if (close(fd) == -1 && rc == 1)
+		return -1;
+	errno = saved;
+	return rc;
+}
+#endif
+
 int
 attach_save(const char *dir, const char *sha256, const void *data,
     size_t len, char **cause)
@@ -49,6 +84,16 @@ attach_save(const char *dir, const char *sha256, const void *data,
 		return 0;
 	}
 	sub = xasprintf("%s/%.2s", dir, sha256);
+#ifdef O_TMPFILE
+	if ((rc = save_unnamed(sub, path, data, len)) != 0) {
+		if (rc == -1)
+			*cause = xasprintf("%s: %s", path, strerror(errno));
+		free(path);
+		free(sub);
+		return rc == 1 ? 0 : -1;
+	}
+	rc = -1;
+#endif
 	tmp = xasprintf("%s/.tmp.%ld.%s", sub, (long)getpid(), sha256);
 	/* The directory usually exists: create it only when open says so. */
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);

@@ -85,17 +85,21 @@ fetch_one(struct desk *desk, const struct conf_imap *mc, int quiet, int retry)
 	struct intake_imap_stats st;
 	struct imap *im = imap_new(mc);
 	enum imap_fail fail = IMAP_FAIL_NONE;
+	size_t failed = 0;
 	char *cause = NULL;
 
+	memset(&st, 0, sizeof(st));
 	if (imap_connect(im, &cause) == -1 || imap_select(im, &cause) == -1)
 		fail = imap_failure(im);
 	else if (intake_imap_pass(desk, im, mc, &h, &st, &fail, &cause) ==
 	    0 && retry) {
+		failed = st.failed;
 		if (f.progress.total > 0)
 			progress_end(&f.progress);
 		memset(&f.progress, 0, sizeof(f.progress));
 		intake_imap_retry_failed(desk, im, mc, &h, &st, &fail, &cause);
 	}
+	failed += st.failed;
 	if (f.progress.total > 0)
 		progress_end(&f.progress);
 	if (cause != NULL) {
@@ -105,6 +109,9 @@ fetch_one(struct desk *desk, const struct conf_imap *mc, int quiet, int retry)
 	}
 	imap_logout(im);
 	imap_free(im);
+	/* Parked with the keyword, but the admin should know. */
+	if (fail == IMAP_FAIL_NONE && failed > 0)
+		return EX_SOFTWARE;
 	return exit_code(fail);
 }
 
@@ -192,7 +199,8 @@ const struct cmd cmd_fetch = {
 	    "taken again, unless --retry-failed (after fixing the cause).\n\n"
 	    "Exit status: 0 done; 75 temporary failure (network, server down,\n"
 	    "database busy): run again later, nothing is lost; 78 configuration\n"
-	    "error (certificate, password, unknown mailbox); 70 other error.\n",
+	    "error (certificate, password, unknown mailbox); 70 a message was\n"
+	    "refused for good (see the log) or another error.\n",
 	.needs_conf = 1,
 	.exec = fetch_exec,
 };

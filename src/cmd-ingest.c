@@ -235,6 +235,17 @@ mbox_cb(void *arg, const char *raw, size_t len, size_t index)
 }
 
 static void
+bulk(struct ingest *in)
+{
+	char *cause;
+
+	if (store_bulk(in->desk.store, &cause) == -1) {
+		log_warn("%s", cause);	/* only slower */
+		free(cause);
+	}
+}
+
+static void
 summary(const struct ingest *in)
 {
 	log_info("ingested: new=%zu appended=%zu duplicate=%zu dropped=%zu "
@@ -326,6 +337,8 @@ ingest_exec(int argc, char **argv, const struct conf *conf)
 		return rc;
 	}
 	in->desk.migration = (maildir != NULL || mbox != NULL) && !notify;
+	if (maildir != NULL || mbox != NULL)
+		bulk(in);
 	rc = run_sources(in, argc, argv, maildir, mbox, quiet);
 	if (in->tempfail)
 		store_rollback(in->desk.store);

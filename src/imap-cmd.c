@@ -251,25 +251,15 @@ msg_cmp(const void *a, const void *b)
 	    &((const struct imap_msg *)b)->uid);
 }
 
-int
-imap_fetch(struct imap *im, const uint32_t *uids, size_t n, int header_only,
-    struct imap_fetch_result *fr, char **cause)
+void
+imap_collect(struct imap_fetch_result *fr, clist *res, const uint32_t *uids,
+    size_t n)
 {
 	struct mailimap_msg_att_static *a, *body;
 	struct mailimap_msg_att_body_section *bs;
-	struct mailimap_section *sec;
 	clistiter *it;
-	clist *res;
 	size_t k = 0;
 
-	memset(fr, 0, sizeof(*fr));
-	if (n == 0)
-		return 0;
-	sec = header_only ? mailimap_section_new_header() :
-	    mailimap_section_new(NULL);
-	if (fetch(im, uids, n, mailimap_fetch_att_new_body_peek_section(sec),
-	    &res, cause) == -1)
-		return -1;
 	fr->priv = res;
 	fr->msgs = xreallocarray(NULL, clist_count(res) + 1,
 	    sizeof(*fr->msgs));
@@ -292,6 +282,24 @@ imap_fetch(struct imap *im, const uint32_t *uids, size_t n, int header_only,
 	for (size_t i = 0; i < k; i++)
 		if (fr->n == 0 || fr->msgs[fr->n - 1].uid != fr->msgs[i].uid)
 			fr->msgs[fr->n++] = fr->msgs[i];
+}
+
+int
+imap_fetch(struct imap *im, const uint32_t *uids, size_t n, int header_only,
+    struct imap_fetch_result *fr, char **cause)
+{
+	struct mailimap_section *sec;
+	clist *res;
+
+	memset(fr, 0, sizeof(*fr));
+	if (n == 0)
+		return 0;
+	sec = header_only ? mailimap_section_new_header() :
+	    mailimap_section_new(NULL);
+	if (fetch(im, uids, n, mailimap_fetch_att_new_body_peek_section(sec),
+	    &res, cause) == -1)
+		return -1;
+	imap_collect(fr, res, uids, n);
 	return 0;
 }
 

@@ -28,6 +28,7 @@ struct imap {
 	uint32_t		 uidvalidity;
 	int			 cap_idle, cap_move, cap_uidplus;
 	int			 warned_expunge;
+	int			 inflight;	/* a pipelined command */
 };
 
 /*
@@ -40,6 +41,13 @@ int	 imap_fail_r(struct imap *, int r, enum imap_fail no_default,
 /* Records a failure of our own making; takes text. */
 int	 imap_fail_text(struct imap *, enum imap_fail, char **cause,
 	    char *text);
+
+/* Writes a string to the stream: 0 or -1. */
+int	 imap_swrite(mailstream *, const char *);
+/* The messages of a FETCH answer (res) that were asked for (uids, sorted),
+ * sorted by UID; fr takes res. */
+void	 imap_collect(struct imap_fetch_result *fr, clist *res,
+	    const uint32_t *uids, size_t n);
 
 struct imap_tls_cert {
 	const unsigned char	*der;

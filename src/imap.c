@@ -195,7 +195,9 @@ imap_free(struct imap *im)
 void
 imap_logout(struct imap *im)
 {
-	if (im->s != NULL && !im->dead && im->s->imap_stream != NULL) {
+	/* An answer still in flight would confuse the LOGOUT: just close. */
+	if (im->s != NULL && !im->dead && !im->inflight &&
+	    im->s->imap_stream != NULL) {
 		if (im->idling)
 			mailimap_idle_done(im->s);
 		mailimap_logout(im->s);
@@ -294,8 +296,8 @@ caps_refresh(struct imap *im, char **cause)
 	return 0;
 }
 
-static int
-swrite(mailstream *st, const char *s)
+int
+imap_swrite(mailstream *st, const char *s)
 {
 	size_t len = strlen(s);
 
@@ -322,16 +324,16 @@ auth_plain(struct imap *im, char **cause)
 	explicit_bzero(raw, len);
 	free(raw);
 	r = mailimap_send_current_tag(im->s);
-	if (r == MAILIMAP_NO_ERROR && (swrite(st, ir ? "AUTHENTICATE PLAIN " :
-	    "AUTHENTICATE PLAIN\r\n") == -1 || (ir && (swrite(st, b64) == -1 ||
-	    swrite(st, "\r\n") == -1)) || mailstream_flush(st) == -1))
+	if (r == MAILIMAP_NO_ERROR && (imap_swrite(st, ir ? "AUTHENTICATE PLAIN " :
+	    "AUTHENTICATE PLAIN\r\n") == -1 || (ir && (imap_swrite(st, b64) == -1 ||
+	    imap_swrite(st, "\r\n") == -1)) || mailstream_flush(st) == -1))
 		r = MAILIMAP_ERROR_STREAM;
 	if (r == MAILIMAP_NO_ERROR && (line = mailimap_read_line(im->s)) ==
 	    NULL)
 		r = MAILIMAP_ERROR_STREAM;
 	/* Without SASL-IR the server first asks with "+ ". */
 	if (r == MAILIMAP_NO_ERROR && !ir && line[0] == '+' &&
-	    (swrite(st, b64) == -1 || swrite(st, "\r\n") == -1 ||
+	    (imap_swrite(st, b64) == -1 || imap_swrite(st, "\r\n") == -1 ||
 	    mailstream_flush(st) == -1 || mailimap_read_line(im->s) == NULL))
 		r = MAILIMAP_ERROR_STREAM;
 	explicit_bzero(b64, strlen(b64));
@@ -441,7 +443,7 @@ imap_connect(struct imap *im, char **cause)
 
 	if (im->s != NULL)
 		session_free(im);
-	im->dead = im->idling = 0;
+	im->dead = im->idling = im->inflight = 0;
 	im->fail = IMAP_FAIL_NONE;
 	im->uidvalidity = 0;
 	im->s = mailimap_new(0, NULL);

@@ -27,6 +27,8 @@
 
 /* Bodies held in memory at once: a chunk stops growing past this. */
 #define CHUNK_BYTES	(8u << 20)
+/* UIDs per FETCH (RFC822.SIZE): sizes are known this far ahead. */
+#define SIZES_SLICE	2000
 /* UIDs per STORE or MOVE when finishing an earlier run's leftovers. */
 #define RESUME_MAX	500
 
@@ -42,6 +44,21 @@ struct pass {
 	int				 retrying;	/* failed ones again */
 	int				 stopped;
 	enum imap_fail			 fail;
+	struct imap			*fl;	/* second session, or NULL */
+	const uint32_t			*uids;	/* the UIDs to take */
+	uint32_t			*sizes;	/* their sizes, known up to */
+	size_t				 n, sized, next;	/* ... sized */
+};
+
+/* One FETCH worth of messages. */
+struct chunk {
+	const uint32_t			*uids;	/* into pass->uids */
+	const uint32_t			*sizes;
+	size_t				 n;
+	uint32_t			*small, *big;	/* whole, header */
+	size_t				 nsmall, nbig;
+	struct imap_fetch_result	 fs, fb;
+	int				 received;
 };
 
 enum take { TAKE_OK, TAKE_FAILED, TAKE_TEMP };
@@ -222,49 +239,149 @@ next_msg(struct imap_fetch_result *a, size_t *i, struct imap_fetch_result *b,
 	return NULL;
 }
 
-static int
-fetch_chunk(struct pass *p, const uint32_t *uids, const uint32_t *sizes,
-    size_t k, struct imap_fetch_result *fs, struct imap_fetch_result *fb,
-    char **cause)
+static void
+chunk_free(struct chunk *c)
 {
-	size_t limit = p->mc->max_message_size, ns = 0, nb = 0;
-	uint32_t *small = xcalloc(k, sizeof(*small));
-	uint32_t *big = xcalloc(k, sizeof(*big));
-	int rc = 0;
-
-	for (size_t i = 0; i < k; i++) {
-		if (sizes[i] == UINT32_MAX)
-			continue;	/* expunged meanwhile */
-		if (limit != 0 && sizes[i] > limit)
-			big[nb++] = uids[i];
-		else
-			small[ns++] = uids[i];
-	}
-	if (imap_fetch(p->im, small, ns, 0, fs, cause) == -1 ||
-	    imap_fetch(p->im, big, nb, 1, fb, cause) == -1)
-		rc = fail_imap(p);
-	free(small);
-	free(big);
-	return rc;
+	imap_fetch_result_free(&c->fs);
+	imap_fetch_result_free(&c->fb);
+	free(c->small);
+	free(c->big);
+	memset(c, 0, sizeof(*c));
 }
 
-/* Intake of the fetched messages in one transaction with the checkpoint.
+/* The next chunk of the pass (c->n is 0 at the end): sizes first, in
+ * slices, while the main session is idle. */
+static int
+plan(struct pass *p, struct chunk *c, char **cause)
+{
+	size_t max = p->mc->batch ? p->mc->batch : 1, limit, m;
+
+	memset(c, 0, sizeof(*c));
+	while (p->sized < p->n && p->sized < p->next + max) {
+		m = p->n - p->sized < SIZES_SLICE ? p->n - p->sized :
+		    SIZES_SLICE;
+		if (imap_fetch_sizes(p->im, p->uids + p->sized, m,
+		    p->sizes + p->sized, cause) == -1)
+			return fail_imap(p);
+		p->sized += m;
+	}
+	if (p->next == p->n)
+		return 0;
+	limit = p->mc->max_message_size;
+	c->uids = p->uids + p->next;
+	c->sizes = p->sizes + p->next;
+	c->n = intake_imap_chunk(c->sizes, p->sized - p->next, max,
+	    CHUNK_BYTES, limit);
+	p->next += c->n;
+	c->small = xcalloc(c->n, sizeof(*c->small));
+	c->big = xcalloc(c->n, sizeof(*c->big));
+	for (size_t i = 0; i < c->n; i++) {
+		if (c->sizes[i] == UINT32_MAX)
+			continue;	/* expunged meanwhile */
+		if (limit != 0 && c->sizes[i] > limit)
+			c->big[c->nbig++] = c->uids[i];
+		else
+			c->small[c->nsmall++] = c->uids[i];
+	}
+	return 0;
+}
+
+/* The bodies: sent now, read by fetch_recv (giants' headers then). */
+static int
+fetch_send(struct pass *p, struct chunk *c, char **cause)
+{
+	if (imap_fetch_send(p->im, c->small, c->nsmall, cause) == -1)
+		return fail_imap(p);
+	return 0;
+}
+
+static int
+fetch_recv(struct pass *p, struct chunk *c, char **cause)
+{
+	if (c->received)
+		return 0;
+	c->received = 1;
+	if (imap_fetch_recv(p->im, c->small, c->nsmall, &c->fs, cause) ==
+	    -1 || imap_fetch(p->im, c->big, c->nbig, 1, &c->fb, cause) == -1)
+		return fail_imap(p);
+	return 0;
+}
+
+/*
+ * How far the checkpoint may go after a chunk: up to the last UID before
+ * which every message was taken (ok[i]) or is gone (expunged before its
+ * size was asked).  A message that had a size but no body in the answer
+ * stops it: the next pass asks again, and learns if it is really gone.
+ */
+static uint32_t
+checkpoint_after(const struct chunk *c, const unsigned char *ok)
+{
+	uint32_t last = 0;
+
+	for (size_t i = 0; i < c->n; i++) {
+		if (!ok[i] && c->sizes[i] != UINT32_MAX)
+			break;
+		last = c->uids[i];
+	}
+	return last;
+}
+
+static void
+mark_taken(const struct chunk *c, unsigned char *ok, uint32_t uid)
+{
+	size_t lo = 0, hi = c->n, mid;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (c->uids[mid] < uid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < c->n && c->uids[lo] == uid)
+		ok[lo] = 1;
+}
+
+/* IMAP_KEYWORD_FAILED on messages refused for good, on a session that
+ * is free for it: what is in flight is read first. */
+static int
+mark_failed(struct pass *p, struct chunk *next, const uint32_t *failed,
+    size_t nf, char **cause)
+{
+	struct imap *s = p->fl != NULL ? p->fl : p->im;
+
+	if (p->fl != NULL && imap_done_recv(p->fl, cause) == -1)
+		goto fail;
+	if (p->fl == NULL && next != NULL && fetch_recv(p, next, cause) == -1)
+		return -1;
+	if (imap_mark(s, failed, nf, IMAP_MARK_FAILED, cause) == -1)
+		goto fail;
+	return 0;
+fail:
+	p->fail = imap_failure(s);
+	return -1;
+}
+
+/* Intake of a fetched chunk in one transaction with the checkpoint.
  * *temp_cause gets a temporary failure that ended the chunk early. */
 static int
-commit_chunk(struct pass *p, struct imap_fetch_result *fs,
-    struct imap_fetch_result *fb, uint32_t chunk_last, uint32_t *done,
-    size_t *nd, uint32_t *failed, size_t *nf, char **temp_cause,
-    char **cause)
+commit_chunk(struct pass *p, struct chunk *c, struct chunk *next,
+    uint32_t *done, size_t *nd, uint32_t *failed, size_t *nf,
+    char **temp_cause, char **cause)
 {
 	struct store *store = p->desk->store;
+	unsigned char *ok = xcalloc(c->n, 1);
 	const struct imap_msg *m;
 	size_t i = 0, j = 0;
-	uint32_t last = 0;
+	uint32_t last;
 	int giant;
 
-	if (store_begin(store, cause) == -1)
+	*nd = *nf = 0;
+	if (store_begin(store, cause) == -1) {
+		free(ok);
 		return fail_store(p);
-	while ((m = next_msg(fs, &i, fb, &j, &giant)) != NULL) {
+	}
+	while ((m = next_msg(&c->fs, &i, &c->fb, &j, &giant)) != NULL) {
 		if (wants_stop(p))
 			break;
 		switch (take(p, m, giant, temp_cause)) {
@@ -272,11 +389,11 @@ commit_chunk(struct pass *p, struct imap_fetch_result *fs,
 			break;
 		case TAKE_FAILED:
 			failed[(*nf)++] = m->uid;
-			last = m->uid;
+			mark_taken(c, ok, m->uid);
 			break;
 		case TAKE_OK:
 			done[(*nd)++] = m->uid;
-			last = m->uid;
+			mark_taken(c, ok, m->uid);
 			break;
 		}
 		if (*temp_cause != NULL)
@@ -284,9 +401,15 @@ commit_chunk(struct pass *p, struct imap_fetch_result *fs,
 		if (p->hooks != NULL && p->hooks->step != NULL)
 			p->hooks->step(p->hooks->arg);
 	}
-	/* All taken: the checkpoint also passes UIDs that vanished. */
-	if (!p->stopped && *temp_cause == NULL)
-		last = chunk_last;
+	last = checkpoint_after(c, ok);
+	free(ok);
+	/* The keyword goes on before the commit: killed in between, the
+	 * message is simply taken again, never flagged without a ticket. */
+	if (*nf > 0 && mark_failed(p, next, failed, *nf, cause) == -1) {
+		store_rollback(store);
+		*nd = *nf = 0;
+		return -1;
+	}
 	if ((last != 0 && store_mailbox_set(store, p->key, p->uidvalidity,
 	    last, clock_now(), cause) == -1) ||
 	    store_commit(store, cause) == -1) {
@@ -300,69 +423,112 @@ commit_chunk(struct pass *p, struct imap_fetch_result *fs,
 	return 0;
 }
 
+/* After the commit: \Seen or the move, on the second session when there
+ * is one (its answer is read before the next), else at once. */
 static int
-chunk(struct pass *p, const uint32_t *uids, const uint32_t *sizes, size_t k,
-    char **cause)
+finish_send(struct pass *p, const uint32_t *done, size_t nd, char **cause)
 {
-	struct imap_fetch_result fs = { 0 }, fb = { 0 };
-	uint32_t *done = xcalloc(k, sizeof(*done));
-	uint32_t *failed = xcalloc(k, sizeof(*failed));
-	size_t nd = 0, nf = 0;
-	char *temp_cause = NULL;
-	int rc = -1;
+	struct imap *s = p->fl != NULL ? p->fl : p->im;
 
-	if (fetch_chunk(p, uids, sizes, k, &fs, &fb, cause) == -1)
-		goto out;
-	rc = commit_chunk(p, &fs, &fb, uids[k - 1], done, &nd, failed, &nf,
-	    &temp_cause, cause);
-	imap_fetch_result_free(&fs);
-	imap_fetch_result_free(&fb);
-	if (rc == -1)
-		goto out;
-	rc = -1;
-	if (p->retrying && imap_mark(p->im, done, nd, IMAP_UNMARK_FAILED,
-	    cause) == -1) {
-		fail_imap(p);
-		goto out;
-	}
-	if (finish(p, done, nd, cause) == -1)
-		goto out;
-	if (imap_mark(p->im, failed, nf, IMAP_MARK_FAILED, cause) == -1) {
-		fail_imap(p);
-		goto out;
-	}
-	if (temp_cause != NULL) {
-		*cause = temp_cause;
-		temp_cause = NULL;
-		p->fail = IMAP_FAIL_TEMP;
-		goto out;
-	}
-	rc = 0;
-out:
-	imap_fetch_result_free(&fs);
-	imap_fetch_result_free(&fb);
-	free(temp_cause);
-	free(done);
-	free(failed);
-	return rc;
+	if (p->fl != NULL && imap_done_recv(p->fl, cause) == -1)
+		goto fail;
+	if (p->retrying && imap_mark(s, done, nd, IMAP_UNMARK_FAILED,
+	    cause) == -1)
+		goto fail;
+	if (imap_done_send(s, done, nd, cause) == -1 ||
+	    (p->fl == NULL && imap_done_recv(s, cause) == -1))
+		goto fail;
+	return 0;
+fail:
+	p->fail = imap_failure(s);
+	return -1;
 }
 
-static int
-batch(struct pass *p, const uint32_t *uids, size_t n, char **cause)
+/* A second session for flags and moves, so that they overlap with the
+ * fetch of the next chunk; without one, all goes through the first. */
+static void
+flagger_open(struct pass *p)
 {
-	uint32_t *sizes = xcalloc(n, sizeof(*sizes));
-	size_t k;
-	int rc = 0;
+	char *c = NULL;
 
-	if (imap_fetch_sizes(p->im, uids, n, sizes, cause) == -1)
-		rc = fail_imap(p);
-	for (size_t i = 0; rc == 0 && i < n && !p->stopped; i += k) {
-		k = intake_imap_chunk(sizes + i, n - i, n - i, CHUNK_BYTES,
-		    p->mc->max_message_size);
-		rc = chunk(p, uids + i, sizes + i, k, cause);
+	p->fl = imap_new(p->mc);
+	if (imap_connect(p->fl, &c) == 0 && imap_select(p->fl, &c) == 0) {
+		if (imap_uidvalidity(p->fl) == p->uidvalidity)
+			return;
+		c = xstrdup("another UIDVALIDITY");
 	}
-	free(sizes);
-	return rc;
+	log_debug("mailbox=%s event=no-second-session error=%s", p->label,
+	    log_safe(c));
+	free(c);
+	imap_free(p->fl);
+	p->fl = NULL;
+}
+
+static void
+flagger_close(struct pass *p, int ok)
+{
+	char *c;
+
+	if (p->fl == NULL)
+		return;
+	if (ok)
+		imap_logout(p->fl);
+	else if (imap_inflight(p->fl) && imap_done_recv(p->fl, &c) == -1)
+		free(c);
+	imap_free(p->fl);
+	p->fl = NULL;
+}
+
+/*
+ * The pipeline: while chunk n goes through the desk, the first session
+ * fetches chunk n + 1 and the second flags or moves chunk n - 1.
+ */
+static int
+pipeline(struct pass *p, struct chunk *cur, struct chunk *next,
+    uint32_t *done, uint32_t *failed, char **cause)
+{
+	struct chunk *t;
+	char *temp_cause;
+	size_t nd, nf;
+
+	if (plan(p, cur, cause) == -1 || fetch_send(p, cur, cause) == -1 ||
+	    fetch_recv(p, cur, cause) == -1)
+		return -1;
+	if (p->next < p->n)
+		flagger_open(p);
+	while (cur->n > 0) {
+		if (!wants_stop(p) && (plan(p, next, cause) == -1 ||
+		    fetch_send(p, next, cause) == -1))
+			return -1;
+		temp_cause = NULL;
+		if (commit_chunk(p, cur, next, done, &nd, failed, &nf,
+		    &temp_cause, cause) == -1) {
+			free(temp_cause);
+			return -1;
+		}
+		chunk_free(cur);
+		if ((p->fl != NULL && finish_send(p, done, nd, cause) == -1) ||
+		    fetch_recv(p, next, cause) == -1 ||
+		    (p->fl == NULL && finish_send(p, done, nd, cause) == -1)) {
+			free(temp_cause);
+			return -1;
+		}
+		if (temp_cause != NULL) {
+			*cause = temp_cause;
+			p->fail = IMAP_FAIL_TEMP;
+			return -1;
+		}
+		if (p->stopped)
+			break;
+		t = cur;
+		cur = next;
+		next = t;
+	}
+	if (p->fl != NULL && imap_done_recv(p->fl, cause) == -1) {
+		p->fail = imap_failure(p->fl);
+		return -1;
+	}
+	return 0;
 }
 
 static void
@@ -407,21 +573,43 @@ start(struct pass *p, uint32_t *from, char **cause)
 	return 0;
 }
 
-/* The UIDs found, batch after batch, until done or asked to stop. */
+/* The UIDs found, chunk after chunk, until done or asked to stop. */
 static int
 run(struct pass *p, const uint32_t *uids, size_t n, char **cause)
 {
-	size_t m, max = p->mc->batch ? p->mc->batch : 1;
+	struct chunk a, b;
+	size_t max = p->mc->batch ? p->mc->batch : 1;
+	uint32_t *done = xcalloc(max, sizeof(*done));
+	uint32_t *failed = xcalloc(max, sizeof(*failed));
+	struct imap_fetch_result drop;
+	char *c;
+	int rc = 0;
 
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	p->uids = uids;
+	p->n = n;
+	p->sizes = xcalloc(n ? n : 1, sizeof(*p->sizes));
 	p->st->found = n;
 	if (p->hooks != NULL && p->hooks->begin != NULL)
 		p->hooks->begin(p->hooks->arg, n);
-	for (size_t i = 0; i < n && !wants_stop(p); i += m) {
-		m = n - i < max ? n - i : max;
-		if (batch(p, uids + i, m, cause) == -1)
-			return -1;
+	if (n > 0)
+		rc = pipeline(p, &a, &b, done, failed, cause);
+	/* A fetch still in flight (an error, a stop) is read and dropped,
+	 * so that the session can go on (IDLE) or log out cleanly. */
+	if (imap_inflight(p->im)) {
+		if (imap_fetch_recv(p->im, NULL, 0, &drop, &c) == 0)
+			imap_fetch_result_free(&drop);
+		else
+			free(c);
 	}
-	return 0;
+	flagger_close(p, rc == 0);
+	chunk_free(&a);
+	chunk_free(&b);
+	free(p->sizes);
+	free(done);
+	free(failed);
+	return rc;
 }
 
 static int

@@ -94,7 +94,7 @@ append_reply(struct desk *d, struct ticket *t, const struct message *m,
 			goto out;
 	} else {
 		t->updated_at = d->now;
-		if (store_ticket_save(d->store, t, cause) == -1)
+		if (store_ticket_touch(d->store, t->id, d->now, cause) == -1)
 			goto out;
 	}
 	rc = 0;

@@ -64,7 +64,8 @@ link_child(struct desk *d, struct ticket *c, int64_t parent,
 	c->parent_id = parent;
 	c->updated_at = d->now;
 	snprintf(value, sizeof(value), "%lld", (long long)parent);
-	if (store_ticket_save(d->store, c, cause) == -1 ||
+	if (store_ticket_set_parent(d->store, c->id, parent, d->now,
+	    cause) == -1 ||
 	    major_event(d, c->id, actor, "major-linked", "parent", value, NULL,
 	    cause) == -1)
 		return -1;

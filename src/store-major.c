@@ -18,10 +18,9 @@ store_major_find_open(struct store *st, const char *category,
 	/* type = 'major' and the status IN list select the partial index
 	 * tickets_major, which holds only major incidents; the unary + keeps
 	 * the planner from preferring the (much larger) category index. */
-	static const char sql[] = "SELECT id FROM tickets "
+	static const char sql[] = "SELECT max(id) FROM tickets "
 	    "WHERE type = 'major' AND status IN ('new', 'open', 'pending') "
-	    "AND (+category = ?1 OR +major_rule = ?2) AND id != ?3 "
-	    "ORDER BY id DESC LIMIT 1";
+	    "AND (+category = ?1 OR +major_rule = ?2) AND id != ?3";
 	sqlite3_stmt *s;
 	int rc;
 
@@ -35,14 +34,22 @@ store_major_find_open(struct store *st, const char *category,
 	sqlite3_bind_int64(s, 3, exclude);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
-		*id = sqlite3_column_int64(s, 0);
+		*id = sqlite3_column_int64(s, 0);	/* NULL: 0 */
 	sqlite3_reset(s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return store_fail(st, rc, "find open major incident", cause);
 	return 0;
 }
 
-/* Runs s (whose only column is an id) and collects the ids. */
+static int
+id_cmp(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Runs s (whose only column is an id) and collects the ids, sorted. */
 static int
 collect_ids(struct store *st, sqlite3_stmt *s, const char *what,
     int64_t **ids, size_t *n, char **cause)
@@ -60,6 +67,8 @@ collect_ids(struct store *st, sqlite3_stmt *s, const char *what,
 		free(v);
 		return store_fail(st, rc, what, cause);
 	}
+	if (count > 1)
+		qsort(v, count, sizeof(*v), id_cmp);
 	*ids = v;
 	*n = count;
 	return 0;
@@ -70,15 +79,14 @@ store_major_recent(struct store *st, const char *category, const char *rule,
     time_t since, int64_t **ids, size_t *n, char **cause)
 {
 	/* Two statements rather than an OR so that each one uses its index:
-	 * tickets_category_created, or the partial tickets_candidate. */
+	 * tickets_category_created, or the partial tickets_candidate.  The
+	 * few ids are sorted here (collect_ids), not in a temporary b-tree. */
 	static const char by_rule[] = "SELECT id FROM tickets "
 	    "WHERE major_rule = ?1 AND created_at > ?2 AND parent_id IS NULL "
-	    "AND type != 'major' AND status NOT IN ('resolved', 'closed') "
-	    "ORDER BY id";
+	    "AND type != 'major' AND status NOT IN ('resolved', 'closed')";
 	static const char by_category[] = "SELECT id FROM tickets "
 	    "WHERE category = ?1 AND created_at > ?2 AND parent_id IS NULL "
-	    "AND type != 'major' AND status NOT IN ('resolved', 'closed') "
-	    "ORDER BY id";
+	    "AND type != 'major' AND status NOT IN ('resolved', 'closed')";
 	sqlite3_stmt *s;
 
 	*ids = NULL;

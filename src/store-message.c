@@ -108,7 +108,10 @@ store_message_insert(struct store *st, const struct store_message_in *in,
 	store_bind_text(s, 14, m->date);
 	sqlite3_bind_int64(s, 15, m->date_ts);
 	store_bind_text(s, 16, m->body);
-	store_bind_text(s, 17, m->body_new);
+	/* Most mail has no quote nor signature: body_new is then body, not
+	 * written twice (NULL, read back by COALESCE). */
+	store_bind_text(s, 17, m->body_new != NULL && m->body != NULL &&
+	    strcmp(m->body_new, m->body) == 0 ? NULL : m->body_new);
 	store_bind_text(s, 18, m->body_quoted);
 	store_bind_text(s, 19, m->body_signature);
 	store_bind_text(s, 20, m->warnings);
@@ -146,8 +149,7 @@ store_message_insert_local(struct store *st, const struct store_message_in *in,
 	store_bind_text(s, 11, l->to_addrs);
 	store_bind_text(s, 13, l->subject);
 	sqlite3_bind_int64(s, 15, in->now);
-	store_bind_text(s, 16, l->body);
-	store_bind_text(s, 17, l->body);
+	store_bind_text(s, 16, l->body);	/* body_new NULL: the same */
 	if (store_step_done(st, s, "insert message", cause) == -1)
 		return -1;
 	*id = sqlite3_last_insert_rowid(st->db);
@@ -285,7 +287,8 @@ store_message_list(struct store *st, int64_t ticket_id,
     struct store_message_row **out, size_t *n, char **cause)
 {
 	static const char sql[] = "SELECT id, message_id, direction, kind, "
-	    "from_addr, from_name, to_addrs, subject, date, body, body_new, "
+	    "from_addr, from_name, to_addrs, subject, date, body, "
+	    "COALESCE(body_new, body), "
 	    "body_quoted, body_signature, warnings, source, internal, "
 	    "created_at FROM messages WHERE ticket_id = ?1 ORDER BY id";
 	struct store_message_row *v = NULL;

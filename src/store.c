@@ -81,6 +81,22 @@ store_open(const char *path, struct store **out, char **cause)
 	return 0;
 }
 
+/*
+ * A long batch run (ingest --maildir/--mbox).  The WAL may grow to some
+ * 64 MB before it is copied into the database, instead of every 4 MB
+ * (1000 pages), i.e. after nearly every commit of a batch.  And 8 MB of
+ * page cache rather than 4, so that a batch of 500 messages (some 5 MB of
+ * pages) is not spilled to the WAL and read back before its commit.
+ * Durability is the same: a committed batch is in the WAL, which a crash
+ * of the process keeps; the last close checkpoints it.
+ */
+int
+store_bulk(struct store *st, char **cause)
+{
+	return store_exec(st, "PRAGMA wal_autocheckpoint=16384;"
+	    "PRAGMA cache_size=-8000;", "pragma", cause);
+}
+
 void
 store_close(struct store *st)
 {
