@@ -82,8 +82,8 @@ main(int argc, char **argv)
 	int r;
 
 	if (argc != 5 || pw == NULL) {
-		fprintf(stderr, "usage: BENCH_IMAP_PASSWORD=pw bench-imap-fetch "
-		    "PORT USER MAILBOX BATCH\n");
+		fprintf(stderr, "usage: BENCH_IMAP_PASSWORD=pw "
+		    "bench-imap-fetch PORT USER MAILBOX BATCH\n");
 		return 64;
 	}
 	batch = (size_t)strtoul(argv[4], NULL, 10);

@@ -37,10 +37,11 @@ BENCH_IMAP_PASSWORD=helpdesk-pw "$CEILING" "$IMAP_PORT" helpdesk INBOX \
 
 echo "== ceiling: bare batched UID FETCH BODY.PEEK[] of $N, batches of $BATCH"
 for i in 1 2 3; do
-	/usr/bin/time -f '%M' -o "$H_DIR/rss" env \
+	/usr/bin/time -f '%M %U %S' -o "$H_DIR/rss" env \
 	    BENCH_IMAP_PASSWORD=helpdesk-pw "$CEILING" "$IMAP_PORT" helpdesk \
 	    INBOX "$BATCH" | tee -a "$H_DIR/ceiling"
-	echo "   peak RSS $(cat "$H_DIR/rss") KB"
+	read -r rss usr sys < "$H_DIR/rss"
+	echo "   client cpu=${usr}+${sys}s peak_rss=${rss}KB"
 done
 ceiling=$(sed 's/.*rate=//' "$H_DIR/ceiling" | sort -g | tail -1)
 
@@ -49,14 +50,15 @@ for i in 1 2 3; do
 	rm -f "$DB" "$DB-wal" "$DB-shm"
 	"$GUICHET_BIN" -c "$CONF" init >/dev/null 2>&1
 	h_doveadm flags remove -u helpdesk '\Seen' mailbox INBOX ALL
-	/usr/bin/time -f '%e %M' -o "$H_DIR/time" \
+	/usr/bin/time -f '%e %M %U %S' -o "$H_DIR/time" \
 	    "$GUICHET_BIN" -q -c "$CONF" fetch --quiet 2>"$H_DIR/err" || {
 		cat "$H_DIR/err"; exit 1; }
-	read -r secs rss < "$H_DIR/time"
+	read -r secs rss usr sys < "$H_DIR/time"
 	n=$(h_sql "$DB" "SELECT count(*) FROM messages WHERE direction = 'in'")
 	seen=$(h_imap_count helpdesk INBOX SEEN)
 	rate=$(awk -v n="$n" -v s="$secs" 'BEGIN { printf "%.0f", n / s }')
-	echo "   messages=$n seen=$seen seconds=$secs rate=$rate peak_rss=${rss}KB"
+	echo "   messages=$n seen=$seen seconds=$secs rate=$rate" \
+	    "cpu=${usr}+${sys}s peak_rss=${rss}KB"
 	echo "$rate" >> "$H_DIR/rates"
 	echo "$rss" >> "$H_DIR/rsss"
 done
@@ -64,6 +66,18 @@ rate=$(median < "$H_DIR/rates")
 echo "== guichet/ceiling: $rate / $ceiling msgs/s = $(awk -v a="$rate" \
     -v b="$ceiling" 'BEGIN { printf "%.1f%%", 100 * a / b }'), peak RSS" \
     "$(sort -g "$H_DIR/rsss" | tail -1) KB"
+
+echo "== for reference, the pipeline alone: guichet ingest --maildir of the same $N"
+mkdir -p "$H_DIR/md/new" "$H_DIR/md/tmp"
+cp -r "$H_DIR/dovecot/mail/helpdesk/Maildir/cur" "$H_DIR/md/"
+rm -f "$DB" "$DB-wal" "$DB-shm"
+"$GUICHET_BIN" -c "$CONF" init >/dev/null 2>&1
+/usr/bin/time -f '%e %M %U %S' -o "$H_DIR/time" \
+    "$GUICHET_BIN" -q -c "$CONF" ingest --quiet --maildir "$H_DIR/md" \
+    2>"$H_DIR/err" || { cat "$H_DIR/err"; exit 1; }
+read -r secs rss usr sys < "$H_DIR/time"
+echo "   messages=$N seconds=$secs rate=$(awk -v n="$N" -v s="$secs" \
+    'BEGIN { printf "%.0f", n / s }') cpu=${usr}+${sys}s peak_rss=${rss}KB"
 
 echo "== IDLE latency: APPEND -> committed ticket, 20 messages"
 "$GUICHET_BIN" -c "$CONF" run 2>"$H_DIR/run.log" &

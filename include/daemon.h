@@ -42,6 +42,7 @@ int	 daemon_term_requested(void);
 
 /* The worker of the section named name, in its own process; returns the
  * process's exit code.  notify_fd gets a byte after each commit. */
-int	 daemon_mailbox(const struct conf *, const char *name, int notify_fd);
+int	 daemon_mailbox(const struct conf *, const char *name,
+	    int notify_fd);
 
 #endif

@@ -31,7 +31,7 @@ struct imap;
 
 enum imap_fail {
 	IMAP_FAIL_NONE = 0,
-	IMAP_FAIL_TEMP,		/* network, server down or busy, db busy */
+	IMAP_FAIL_TEMP,		/* network, server or database busy */
 	IMAP_FAIL_CONFIG,	/* certificate, password, mailbox: the admin */
 	IMAP_FAIL_OTHER,	/* neither (a bug, a corrupt database) */
 };
@@ -82,7 +82,7 @@ struct imap_msg {
 	size_t		 len;
 };
 struct imap_fetch_result {
-	struct imap_msg	*msgs;	/* sorted by UID; gone ones are missing */
+	struct imap_msg	*msgs;	/* by UID; gone ones missing */
 	size_t		 n;
 	void		*priv;
 };
@@ -120,9 +120,15 @@ int	 imap_inflight(const struct imap *);
 
 /* IDLE: start, wait on the descriptor (readable on any server line; first
  * check imap_idle_buffered(), data the library has already read), done.
- * *woken tells whether the server announced new mail (EXISTS). */
-int	 imap_idle_start(struct imap *, char **cause);
+ * *pending: the server said something as IDLE began (new mail, say): end
+ * IDLE without waiting.  *woken tells whether it announced new mail
+ * (EXISTS) while idling. */
+int	 imap_idle_start(struct imap *, int *pending, char **cause);
 int	 imap_idle_fd(const struct imap *);
+/* Whether the server announced a new message count (EXISTS) since the
+ * last call: mail that came during a pass, after its UID SEARCH, is
+ * announced once and never again in IDLE. */
+int	 imap_exists_take(struct imap *);
 int	 imap_idle_buffered(const struct imap *);
 int	 imap_idle_done(struct imap *, int *woken, char **cause);
 
@@ -131,7 +137,8 @@ struct imap_range {
 	uint32_t	 first, last;
 };
 /* Sorted UIDs to ranges (duplicates folded); out has room for n. */
-size_t	 imap_ranges(const uint32_t *uids, size_t n, struct imap_range *out);
+size_t	 imap_ranges(const uint32_t *uids, size_t n,
+	    struct imap_range *out);
 /* "1:3,5,9:12" (for logs and tests); the caller frees. */
 char	*imap_uidset_string(const uint32_t *uids, size_t n);
 /* Standard base64 (RFC 4648) of a buffer; the caller frees. */

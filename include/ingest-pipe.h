@@ -37,6 +37,8 @@ struct ingest_pipe *ingest_pipe_mbox(const char *mbox);
 
 /* The next message in order: 1, or 0 when there is none left. */
 int	 ingest_pipe_next(struct ingest_pipe *, struct ingest_item *);
+/* Gives back an item taken by ingest_pipe_next(): the worker frees it. */
+void	 ingest_pipe_spent(struct ingest_pipe *, struct ingest_item *);
 void	 ingest_item_free(struct ingest_item *);
 
 /* Stops the worker (early if messages are left), waits for it and frees

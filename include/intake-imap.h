@@ -8,7 +8,8 @@
  * sizes (one FETCH), the messages (one FETCH of BODY.PEEK[] per batch,
  * BODY.PEEK[HEADER] for those over max_message_size), then intake of each
  * inside one transaction that also moves the checkpoint, commit, and only
- * then \Seen or the move to done_mailbox.  A kill at any moment loses
+ * then \Seen or the move to done_mailbox (on a second session for a long
+ * backlog, so that it overlaps with the next fetch).  A kill at any moment loses
  * nothing and duplicates nothing; a new UIDVALIDITY rescans from UID 1
  * and deduplication keeps every ticket single.
  *
@@ -30,10 +31,11 @@ struct desk;
 
 struct intake_imap_stats {
 	size_t	 found;		/* new UIDs */
-	size_t	 created, appended, duplicates, dropped, bounces, not_mail;
+	size_t	 created, appended, duplicates, dropped, bounces;
+	size_t	 not_mail;
 	size_t	 oversized;	/* taken as headers and a note */
-	size_t	 failed;	/* refused for good, left with the keyword */
-	size_t	 committed;	/* messages whose outcome is committed */
+	size_t	 failed;	/* refused for good: the keyword */
+	size_t	 committed;	/* messages whose outcome is stored */
 	size_t	 resumed;	/* flagged or moved for an earlier run */
 };
 
@@ -71,7 +73,7 @@ const char *intake_imap_label(const struct conf_imap *);
  * at least 1, at most max_count, and no more than max_bytes of bodies
  * (a message over limit counts as nothing: only its header is fetched).
  */
-size_t	 intake_imap_chunk(const uint32_t *sizes, size_t n, size_t max_count,
-	    size_t max_bytes, size_t limit);
+size_t	 intake_imap_chunk(const uint32_t *sizes, size_t n,
+	    size_t max_count, size_t max_bytes, size_t limit);
 
 #endif

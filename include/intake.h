@@ -5,7 +5,8 @@
  * files, Maildir, mbox, IMAP) call intake_message() inside a transaction
  * they opened (store_begin), so that they can commit in batches and act
  * on the source (IMAP flag or move) only after the commit.  A failing
- * message rolls back its own savepoint only.
+ * message rolls back its own savepoint only.  A source that parses ahead
+ * on another thread (ingest-pipe.h) calls intake_parsed() instead.
  */
 #ifndef INTAKE_H
 #define INTAKE_H

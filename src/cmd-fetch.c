@@ -198,9 +198,10 @@ const struct cmd cmd_fetch = {
 	    "is left in the mailbox with the keyword $GuichetFailed and not\n"
 	    "taken again, unless --retry-failed (after fixing the cause).\n\n"
 	    "Exit status: 0 done; 75 temporary failure (network, server down,\n"
-	    "database busy): run again later, nothing is lost; 78 configuration\n"
-	    "error (certificate, password, unknown mailbox); 70 a message was\n"
-	    "refused for good (see the log) or another error.\n",
+	    "database busy): run again later, nothing is lost; 78\n"
+	    "configuration error (certificate, password, unknown mailbox);\n"
+	    "70 a message was refused for good (see the log), or another\n"
+	    "error.\n",
 	.needs_conf = 1,
 	.exec = fetch_exec,
 };

@@ -185,7 +185,7 @@ ingest_piped(struct ingest *in, struct ingest_pipe *p)
 			in->failed = 1;
 		} else
 			rc = ingest_one(in, it.name, NULL, it.len, it.msg);
-		ingest_item_free(&it);
+		ingest_pipe_spent(p, &it);
 	}
 	return rc;
 }

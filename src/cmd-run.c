@@ -23,9 +23,9 @@ const struct cmd cmd_run = {
 	    "waits for mail with IDLE (or polls every poll_interval), turns\n"
 	    "it into tickets, flags or moves it, and reconnects with backoff\n"
 	    "after any failure; the outbox is sent after every commit.\n\n"
-	    "Signals: SIGTERM or SIGINT finish the message in hand and exit 0;\n"
-	    "SIGHUP reloads the configuration, rules and templates (the ones\n"
-	    "in force stay when the new ones are wrong).\n\n"
+	    "Signals: SIGTERM or SIGINT finish the message in hand and exit\n"
+	    "0; SIGHUP reloads the configuration, rules and templates (the\n"
+	    "ones in force stay when the new ones are wrong).\n\n"
 	    "Exit status: 0 after SIGTERM; 78 when the database or the rules\n"
 	    "cannot be used at start.\n",
 	.needs_conf = 1,

@@ -183,6 +183,7 @@ pass(struct worker *w)
 	char *cause;
 	int rc;
 
+	imap_exists_take(w->im);
 	if (intake_imap_pass(&w->desk, w->im, w->mc, &h, &st, &fail,
 	    &cause) == 0)
 		return 0;
@@ -198,7 +199,7 @@ wait_mail(struct worker *w)
 {
 	time_t tmo = w->mc->idle_timeout;
 	char *cause;
-	int woken;
+	int pending, woken;
 
 	if (!imap_has_idle(w->im)) {
 		daemon_wait(-1, (long)(w->mc->poll_interval > 0 ?
@@ -207,9 +208,9 @@ wait_mail(struct worker *w)
 	}
 	if (tmo <= 0 || tmo > IDLE_MAX)
 		tmo = IDLE_MAX;
-	if (imap_idle_start(w->im, &cause) == 0) {
+	if (imap_idle_start(w->im, &pending, &cause) == 0) {
 		/* Any server line wakes us: a pass costs one UID SEARCH. */
-		if (!imap_idle_buffered(w->im))
+		if (!pending && !imap_idle_buffered(w->im))
 			daemon_wait(imap_idle_fd(w->im), (long)tmo * 1000);
 		if (imap_idle_done(w->im, &woken, &cause) == 0)
 			return 0;
@@ -285,7 +286,9 @@ step(struct worker *w)
 	if (pass(w) == -1)
 		return -1;
 	w->attempt = 0;
-	if (daemon_term_requested() || daemon_got_hup)
+	/* Mail announced during the pass: another pass, no wait. */
+	if (daemon_term_requested() || daemon_got_hup ||
+	    imap_exists_take(w->im))
 		return 0;
 	return wait_mail(w);
 }

@@ -37,13 +37,13 @@
 #define OUTBOX_EVERY	30	/* s between outbox passes when quiet */
 #define OUTBOX_MAX	50	/* messages per outbox pass */
 #define STOP_GRACE	30	/* s the workers get to finish on SIGTERM */
-#define HEALTHY_AFTER	60	/* s up after which a worker's deaths reset */
+#define HEALTHY_AFTER	60	/* s up: its deaths count afresh */
 
 volatile sig_atomic_t daemon_got_term, daemon_got_hup, daemon_got_chld;
 static sigset_t wait_mask;
 
 struct child {
-	char		*name;		/* of its [imap NAME] section */
+	char		*name;		/* of its [imap NAME] */
 	pid_t		 pid;		/* 0: not running */
 	unsigned int	 deaths;	/* in a row */
 	double		 started, restart_at;

@@ -400,14 +400,14 @@ imap_move(struct imap *im, const uint32_t *uids, size_t n, char **cause)
 }
 
 int
-imap_idle_start(struct imap *im, char **cause)
+imap_exists_take(struct imap *im)
 {
-	int r;
+	struct mailimap_selection_info *si = im->s->imap_selection_info;
+	int seen = si != NULL && si->sel_has_exists;
 
-	if ((r = mailimap_idle(im->s)) != MAILIMAP_NO_ERROR)
-		return imap_fail_r(im, r, IMAP_FAIL_TEMP, cause, "IDLE");
-	im->idling = 1;
-	return 0;
+	if (si != NULL)
+		si->sel_has_exists = 0;
+	return seen;
 }
 
 int

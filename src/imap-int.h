@@ -21,7 +21,7 @@
 struct imap {
 	const struct conf_imap	*mc;
 	mailimap		*s;
-	char			*sni;		/* NULL for an IP literal */
+	char			*sni;		/* NULL: IP literal */
 	enum imap_fail		 fail;
 	int			 dead;		/* the stream failed */
 	int			 idling;

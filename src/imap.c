@@ -324,8 +324,9 @@ auth_plain(struct imap *im, char **cause)
 	explicit_bzero(raw, len);
 	free(raw);
 	r = mailimap_send_current_tag(im->s);
-	if (r == MAILIMAP_NO_ERROR && (imap_swrite(st, ir ? "AUTHENTICATE PLAIN " :
-	    "AUTHENTICATE PLAIN\r\n") == -1 || (ir && (imap_swrite(st, b64) == -1 ||
+	if (r == MAILIMAP_NO_ERROR && (imap_swrite(st, ir ?
+	    "AUTHENTICATE PLAIN " : "AUTHENTICATE PLAIN\r\n") == -1 ||
+	    (ir && (imap_swrite(st, b64) == -1 ||
 	    imap_swrite(st, "\r\n") == -1)) || mailstream_flush(st) == -1))
 		r = MAILIMAP_ERROR_STREAM;
 	if (r == MAILIMAP_NO_ERROR && (line = mailimap_read_line(im->s)) ==
@@ -347,8 +348,8 @@ auth_plain(struct imap *im, char **cause)
 	    rsp_type == MAILIMAP_RESP_COND_STATE_OK;
 	mailimap_response_free(resp);
 	if (!ok)
-		return imap_fail_r(im, MAILIMAP_ERROR_LOGIN, IMAP_FAIL_CONFIG, cause,
-		    "AUTHENTICATE PLAIN as the configured user");
+		return imap_fail_r(im, MAILIMAP_ERROR_LOGIN, IMAP_FAIL_CONFIG,
+		    cause, "AUTHENTICATE PLAIN as the configured user");
 	im->s->imap_state = MAILIMAP_STATE_AUTHENTICATED;
 	return 0;
 }
@@ -365,9 +366,9 @@ authenticate(struct imap *im, char **cause)
 	if (strcmp(mc->auth, "plain") == 0)
 		return auth_plain(im, cause);
 	if (mailimap_has_extension(im->s, "LOGINDISABLED"))
-		return imap_fail_text(im, IMAP_FAIL_CONFIG, cause, xstrdup("the "
-		    "server refuses LOGIN here (LOGINDISABLED): use security "
-		    "= tls or starttls"));
+		return imap_fail_text(im, IMAP_FAIL_CONFIG, cause,
+		    xstrdup("the server refuses LOGIN here (LOGINDISABLED): "
+		    "use security = tls or starttls"));
 	if ((r = mailimap_login(im->s, mc->user, mc->password)) !=
 	    MAILIMAP_NO_ERROR)
 		return imap_fail_r(im, r, IMAP_FAIL_CONFIG, cause,
@@ -431,8 +432,8 @@ tcp_connect(struct imap *im, int *preauth, char **cause)
 	if (r == MAILIMAP_NO_ERROR)
 		return 0;
 	/* Never fall back to clear text. */
-	return imap_fail_r(im, r, r == MAILIMAP_ERROR_STARTTLS ? IMAP_FAIL_CONFIG :
-	    IMAP_FAIL_TEMP, cause, "STARTTLS");
+	return imap_fail_r(im, r, r == MAILIMAP_ERROR_STARTTLS ?
+	    IMAP_FAIL_CONFIG : IMAP_FAIL_TEMP, cause, "STARTTLS");
 }
 
 int

@@ -27,6 +27,8 @@ struct ingest_pipe {
 	struct ingest_item ring[INGEST_PIPE_DEPTH];
 	size_t		 head, count, bytes;
 	int		 done;		/* the worker has put its last */
+	struct ingest_item *spent;	/* stored: for the worker to free */
+	size_t		 nspent, spent_cap;
 	int		 stop;		/* the consumer wants no more */
 	/* The source. */
 	char *const	*paths;
@@ -35,12 +37,33 @@ struct ingest_pipe {
 	char		*error;		/* the mbox could not be read */
 };
 
+/* Frees the items the consumer is done with: here, on the thread that
+ * allocated them, so that glibc's malloc does not hand every chunk back
+ * across arenas (and the consumer, the busier thread, does not free). */
+static void
+free_spent(struct ingest_pipe *p)
+{
+	struct ingest_item *v;
+	size_t n;
+
+	pthread_mutex_lock(&p->lock);
+	v = p->spent;
+	n = p->nspent;
+	p->spent = NULL;
+	p->nspent = p->spent_cap = 0;
+	pthread_mutex_unlock(&p->lock);
+	for (size_t i = 0; i < n; i++)
+		ingest_item_free(&v[i]);
+	free(v);
+}
+
 /* Queues one item (taking it over); 0, or -1 when told to stop. */
 static int
 put(struct ingest_pipe *p, struct ingest_item *it)
 {
 	int rc = 0;
 
+	free_spent(p);
 	pthread_mutex_lock(&p->lock);
 	while (!p->stop && p->count > 0 && (p->count == INGEST_PIPE_DEPTH ||
 	    p->bytes + it->len > INGEST_PIPE_BYTES))
@@ -112,6 +135,7 @@ worker(void *arg)
 			free(cause);
 		pthread_mutex_unlock(&p->lock);
 	}
+	free_spent(p);
 	mime_thread_end();
 	pthread_mutex_lock(&p->lock);
 	p->done = 1;
@@ -177,6 +201,23 @@ ingest_pipe_next(struct ingest_pipe *p, struct ingest_item *it)
 }
 
 void
+ingest_pipe_spent(struct ingest_pipe *p, struct ingest_item *it)
+{
+	pthread_mutex_lock(&p->lock);
+	if (!p->done) {
+		if (p->nspent == p->spent_cap) {
+			p->spent_cap = p->spent_cap ? p->spent_cap * 2 : 16;
+			p->spent = xreallocarray(p->spent, p->spent_cap,
+			    sizeof(*p->spent));
+		}
+		p->spent[p->nspent++] = *it;
+		memset(it, 0, sizeof(*it));
+	}
+	pthread_mutex_unlock(&p->lock);
+	ingest_item_free(it);	/* the worker has ended: here (or no-op) */
+}
+
+void
 ingest_item_free(struct ingest_item *it)
 {
 	message_free(it->msg);
@@ -200,6 +241,9 @@ ingest_pipe_end(struct ingest_pipe *p)
 		ingest_item_free(&p->ring[p->head]);
 		p->head = (p->head + 1) % INGEST_PIPE_DEPTH;
 	}
+	for (size_t i = 0; i < p->nspent; i++)
+		ingest_item_free(&p->spent[i]);
+	free(p->spent);
 	error = p->error;
 	pthread_cond_destroy(&p->can_get);
 	pthread_cond_destroy(&p->can_put);

@@ -20,48 +20,14 @@
 #include "desk.h"
 #include "guichet.h"
 #include "imap.h"
+#include "intake-imap-int.h"
 #include "intake-imap.h"
 #include "intake.h"
 #include "log.h"
 #include "store.h"
 
-/* Bodies held in memory at once: a chunk stops growing past this. */
-#define CHUNK_BYTES	(8u << 20)
-/* UIDs per FETCH (RFC822.SIZE): sizes are known this far ahead. */
-#define SIZES_SLICE	2000
 /* UIDs per STORE or MOVE when finishing an earlier run's leftovers. */
 #define RESUME_MAX	500
-
-struct pass {
-	struct desk			*desk;
-	struct imap			*im;
-	const struct conf_imap		*mc;
-	const struct intake_imap_hooks	*hooks;
-	struct intake_imap_stats	*st;
-	char				*key;
-	const char			*label;
-	uint32_t			 uidvalidity;
-	int				 retrying;	/* failed ones again */
-	int				 stopped;
-	enum imap_fail			 fail;
-	struct imap			*fl;	/* second session, or NULL */
-	const uint32_t			*uids;	/* the UIDs to take */
-	uint32_t			*sizes;	/* their sizes, known up to */
-	size_t				 n, sized, next;	/* ... sized */
-};
-
-/* One FETCH worth of messages. */
-struct chunk {
-	const uint32_t			*uids;	/* into pass->uids */
-	const uint32_t			*sizes;
-	size_t				 n;
-	uint32_t			*small, *big;	/* whole, header */
-	size_t				 nsmall, nbig;
-	struct imap_fetch_result	 fs, fb;
-	int				 received;
-};
-
-enum take { TAKE_OK, TAKE_FAILED, TAKE_TEMP };
 
 char *
 intake_imap_key(const struct conf_imap *mc)
@@ -96,8 +62,8 @@ intake_imap_chunk(const uint32_t *sizes, size_t n, size_t max_count,
 	return k;
 }
 
-static int
-wants_stop(struct pass *p)
+int
+intake_imap_stopping(struct pass *p)
 {
 	if (p->hooks != NULL && p->hooks->stop != NULL &&
 	    p->hooks->stop(p->hooks->arg))
@@ -105,15 +71,15 @@ wants_stop(struct pass *p)
 	return p->stopped;
 }
 
-static int
-fail_imap(struct pass *p)
+int
+intake_imap_fail_imap(struct pass *p)
 {
 	p->fail = imap_failure(p->im);
 	return -1;
 }
 
-static int
-fail_store(struct pass *p)
+int
+intake_imap_fail_store(struct pass *p)
 {
 	p->fail = store_temporary(p->desk->store) ? IMAP_FAIL_TEMP :
 	    IMAP_FAIL_OTHER;
@@ -130,7 +96,7 @@ finish(struct pass *p, const uint32_t *uids, size_t n, char **cause)
 		r = imap_move(p->im, uids, n, cause);
 	else
 		r = imap_mark(p->im, uids, n, IMAP_MARK_SEEN, cause);
-	return r == -1 ? fail_imap(p) : 0;
+	return r == -1 ? intake_imap_fail_imap(p) : 0;
 }
 
 /* Messages at or below the checkpoint that are still to flag or move:
@@ -145,7 +111,7 @@ resume(struct pass *p, uint32_t last, char **cause)
 	if (imap_search(p->im, 1, last, *p->mc->done_mailbox != '\0' ?
 	    IMAP_SEARCH_NOT_FAILED : IMAP_SEARCH_UNSEEN, &uids, &n,
 	    cause) == -1)
-		return fail_imap(p);
+		return intake_imap_fail_imap(p);
 	if (n > 0)
 		log_event("mailbox=%s event=resume count=%zu", p->label, n);
 	for (size_t i = 0; i < n && rc == 0; i += m) {
@@ -156,379 +122,6 @@ resume(struct pass *p, uint32_t last, char **cause)
 		p->st->resumed = n;
 	free(uids);
 	return rc;
-}
-
-static void
-count(struct intake_imap_stats *st, enum intake_status s)
-{
-	switch (s) {
-	case INTAKE_NEW:
-		st->created++;
-		break;
-	case INTAKE_APPENDED:
-		st->appended++;
-		break;
-	case INTAKE_DUPLICATE:
-		st->duplicates++;
-		break;
-	case INTAKE_DROPPED:
-		st->dropped++;
-		break;
-	case INTAKE_BOUNCE:
-		st->bounces++;
-		break;
-	case INTAKE_NOT_MAIL:
-		st->not_mail++;
-		break;
-	}
-}
-
-/* One message through the pipeline, inside the chunk's transaction. */
-static enum take
-take(struct pass *p, const struct imap_msg *m, int giant, char **cause)
-{
-	const struct conf_imap *mc = p->mc;
-	struct intake_source src = {
-		.client = *mc->client != '\0' ? mc->client : NULL,
-		.queue = *mc->queue != '\0' ? mc->queue : NULL,
-	};
-	struct intake_result res;
-	char name[256], *c = NULL;
-	int r;
-
-	snprintf(name, sizeof(name), "imap:%s:%u:%u", p->label,
-	    p->uidvalidity, m->uid);
-	src.name = name;
-	p->desk->now = clock_now();
-	if (giant) {
-		r = intake_oversized(p->desk, m->data, m->len,
-		    mc->max_message_size, &src, &res, &c);
-		p->st->oversized += r == 0;
-	} else
-		r = intake_message(p->desk, m->data, m->len, &src, &res, &c);
-	if (r == 0) {
-		count(p->st, res.status);
-		return TAKE_OK;
-	}
-	if (res.temporary) {
-		*cause = xasprintf("UID %u: %s", m->uid, c);
-		free(c);
-		return TAKE_TEMP;
-	}
-	log_warn("mailbox=%s uid=%u event=intake-failed error=%s: left in "
-	    "the mailbox with %s", p->label, m->uid, log_safe(c),
-	    IMAP_KEYWORD_FAILED);
-	free(c);
-	p->st->failed++;
-	return TAKE_FAILED;
-}
-
-/* The next message in UID order from the two sorted fetch results. */
-static const struct imap_msg *
-next_msg(struct imap_fetch_result *a, size_t *i, struct imap_fetch_result *b,
-    size_t *j, int *giant)
-{
-	if (*i < a->n && (*j >= b->n || a->msgs[*i].uid < b->msgs[*j].uid)) {
-		*giant = 0;
-		return &a->msgs[(*i)++];
-	}
-	if (*j < b->n) {
-		*giant = 1;
-		return &b->msgs[(*j)++];
-	}
-	return NULL;
-}
-
-static void
-chunk_free(struct chunk *c)
-{
-	imap_fetch_result_free(&c->fs);
-	imap_fetch_result_free(&c->fb);
-	free(c->small);
-	free(c->big);
-	memset(c, 0, sizeof(*c));
-}
-
-/* The next chunk of the pass (c->n is 0 at the end): sizes first, in
- * slices, while the main session is idle. */
-static int
-plan(struct pass *p, struct chunk *c, char **cause)
-{
-	size_t max = p->mc->batch ? p->mc->batch : 1, limit, m;
-
-	memset(c, 0, sizeof(*c));
-	while (p->sized < p->n && p->sized < p->next + max) {
-		m = p->n - p->sized < SIZES_SLICE ? p->n - p->sized :
-		    SIZES_SLICE;
-		if (imap_fetch_sizes(p->im, p->uids + p->sized, m,
-		    p->sizes + p->sized, cause) == -1)
-			return fail_imap(p);
-		p->sized += m;
-	}
-	if (p->next == p->n)
-		return 0;
-	limit = p->mc->max_message_size;
-	c->uids = p->uids + p->next;
-	c->sizes = p->sizes + p->next;
-	c->n = intake_imap_chunk(c->sizes, p->sized - p->next, max,
-	    CHUNK_BYTES, limit);
-	p->next += c->n;
-	c->small = xcalloc(c->n, sizeof(*c->small));
-	c->big = xcalloc(c->n, sizeof(*c->big));
-	for (size_t i = 0; i < c->n; i++) {
-		if (c->sizes[i] == UINT32_MAX)
-			continue;	/* expunged meanwhile */
-		if (limit != 0 && c->sizes[i] > limit)
-			c->big[c->nbig++] = c->uids[i];
-		else
-			c->small[c->nsmall++] = c->uids[i];
-	}
-	return 0;
-}
-
-/* The bodies: sent now, read by fetch_recv (giants' headers then). */
-static int
-fetch_send(struct pass *p, struct chunk *c, char **cause)
-{
-	if (imap_fetch_send(p->im, c->small, c->nsmall, cause) == -1)
-		return fail_imap(p);
-	return 0;
-}
-
-static int
-fetch_recv(struct pass *p, struct chunk *c, char **cause)
-{
-	if (c->received)
-		return 0;
-	c->received = 1;
-	if (imap_fetch_recv(p->im, c->small, c->nsmall, &c->fs, cause) ==
-	    -1 || imap_fetch(p->im, c->big, c->nbig, 1, &c->fb, cause) == -1)
-		return fail_imap(p);
-	return 0;
-}
-
-/*
- * How far the checkpoint may go after a chunk: up to the last UID before
- * which every message was taken (ok[i]) or is gone (expunged before its
- * size was asked).  A message that had a size but no body in the answer
- * stops it: the next pass asks again, and learns if it is really gone.
- */
-static uint32_t
-checkpoint_after(const struct chunk *c, const unsigned char *ok)
-{
-	uint32_t last = 0;
-
-	for (size_t i = 0; i < c->n; i++) {
-		if (!ok[i] && c->sizes[i] != UINT32_MAX)
-			break;
-		last = c->uids[i];
-	}
-	return last;
-}
-
-static void
-mark_taken(const struct chunk *c, unsigned char *ok, uint32_t uid)
-{
-	size_t lo = 0, hi = c->n, mid;
-
-	while (lo < hi) {
-		mid = (lo + hi) / 2;
-		if (c->uids[mid] < uid)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < c->n && c->uids[lo] == uid)
-		ok[lo] = 1;
-}
-
-/* IMAP_KEYWORD_FAILED on messages refused for good, on a session that
- * is free for it: what is in flight is read first. */
-static int
-mark_failed(struct pass *p, struct chunk *next, const uint32_t *failed,
-    size_t nf, char **cause)
-{
-	struct imap *s = p->fl != NULL ? p->fl : p->im;
-
-	if (p->fl != NULL && imap_done_recv(p->fl, cause) == -1)
-		goto fail;
-	if (p->fl == NULL && next != NULL && fetch_recv(p, next, cause) == -1)
-		return -1;
-	if (imap_mark(s, failed, nf, IMAP_MARK_FAILED, cause) == -1)
-		goto fail;
-	return 0;
-fail:
-	p->fail = imap_failure(s);
-	return -1;
-}
-
-/* Intake of a fetched chunk in one transaction with the checkpoint.
- * *temp_cause gets a temporary failure that ended the chunk early. */
-static int
-commit_chunk(struct pass *p, struct chunk *c, struct chunk *next,
-    uint32_t *done, size_t *nd, uint32_t *failed, size_t *nf,
-    char **temp_cause, char **cause)
-{
-	struct store *store = p->desk->store;
-	unsigned char *ok = xcalloc(c->n, 1);
-	const struct imap_msg *m;
-	size_t i = 0, j = 0;
-	uint32_t last;
-	int giant;
-
-	*nd = *nf = 0;
-	if (store_begin(store, cause) == -1) {
-		free(ok);
-		return fail_store(p);
-	}
-	while ((m = next_msg(&c->fs, &i, &c->fb, &j, &giant)) != NULL) {
-		if (wants_stop(p))
-			break;
-		switch (take(p, m, giant, temp_cause)) {
-		case TAKE_TEMP:
-			break;
-		case TAKE_FAILED:
-			failed[(*nf)++] = m->uid;
-			mark_taken(c, ok, m->uid);
-			break;
-		case TAKE_OK:
-			done[(*nd)++] = m->uid;
-			mark_taken(c, ok, m->uid);
-			break;
-		}
-		if (*temp_cause != NULL)
-			break;
-		if (p->hooks != NULL && p->hooks->step != NULL)
-			p->hooks->step(p->hooks->arg);
-	}
-	last = checkpoint_after(c, ok);
-	free(ok);
-	/* The keyword goes on before the commit: killed in between, the
-	 * message is simply taken again, never flagged without a ticket. */
-	if (*nf > 0 && mark_failed(p, next, failed, *nf, cause) == -1) {
-		store_rollback(store);
-		*nd = *nf = 0;
-		return -1;
-	}
-	if ((last != 0 && store_mailbox_set(store, p->key, p->uidvalidity,
-	    last, clock_now(), cause) == -1) ||
-	    store_commit(store, cause) == -1) {
-		store_rollback(store);
-		*nd = *nf = 0;
-		return fail_store(p);
-	}
-	p->st->committed += *nd + *nf;
-	if (p->hooks != NULL && p->hooks->committed != NULL && *nd + *nf > 0)
-		p->hooks->committed(p->hooks->arg, *nd + *nf);
-	return 0;
-}
-
-/* After the commit: \Seen or the move, on the second session when there
- * is one (its answer is read before the next), else at once. */
-static int
-finish_send(struct pass *p, const uint32_t *done, size_t nd, char **cause)
-{
-	struct imap *s = p->fl != NULL ? p->fl : p->im;
-
-	if (p->fl != NULL && imap_done_recv(p->fl, cause) == -1)
-		goto fail;
-	if (p->retrying && imap_mark(s, done, nd, IMAP_UNMARK_FAILED,
-	    cause) == -1)
-		goto fail;
-	if (imap_done_send(s, done, nd, cause) == -1 ||
-	    (p->fl == NULL && imap_done_recv(s, cause) == -1))
-		goto fail;
-	return 0;
-fail:
-	p->fail = imap_failure(s);
-	return -1;
-}
-
-/* A second session for flags and moves, so that they overlap with the
- * fetch of the next chunk; without one, all goes through the first. */
-static void
-flagger_open(struct pass *p)
-{
-	char *c = NULL;
-
-	p->fl = imap_new(p->mc);
-	if (imap_connect(p->fl, &c) == 0 && imap_select(p->fl, &c) == 0) {
-		if (imap_uidvalidity(p->fl) == p->uidvalidity)
-			return;
-		c = xstrdup("another UIDVALIDITY");
-	}
-	log_debug("mailbox=%s event=no-second-session error=%s", p->label,
-	    log_safe(c));
-	free(c);
-	imap_free(p->fl);
-	p->fl = NULL;
-}
-
-static void
-flagger_close(struct pass *p, int ok)
-{
-	char *c;
-
-	if (p->fl == NULL)
-		return;
-	if (ok)
-		imap_logout(p->fl);
-	else if (imap_inflight(p->fl) && imap_done_recv(p->fl, &c) == -1)
-		free(c);
-	imap_free(p->fl);
-	p->fl = NULL;
-}
-
-/*
- * The pipeline: while chunk n goes through the desk, the first session
- * fetches chunk n + 1 and the second flags or moves chunk n - 1.
- */
-static int
-pipeline(struct pass *p, struct chunk *cur, struct chunk *next,
-    uint32_t *done, uint32_t *failed, char **cause)
-{
-	struct chunk *t;
-	char *temp_cause;
-	size_t nd, nf;
-
-	if (plan(p, cur, cause) == -1 || fetch_send(p, cur, cause) == -1 ||
-	    fetch_recv(p, cur, cause) == -1)
-		return -1;
-	if (p->next < p->n)
-		flagger_open(p);
-	while (cur->n > 0) {
-		if (!wants_stop(p) && (plan(p, next, cause) == -1 ||
-		    fetch_send(p, next, cause) == -1))
-			return -1;
-		temp_cause = NULL;
-		if (commit_chunk(p, cur, next, done, &nd, failed, &nf,
-		    &temp_cause, cause) == -1) {
-			free(temp_cause);
-			return -1;
-		}
-		chunk_free(cur);
-		if ((p->fl != NULL && finish_send(p, done, nd, cause) == -1) ||
-		    fetch_recv(p, next, cause) == -1 ||
-		    (p->fl == NULL && finish_send(p, done, nd, cause) == -1)) {
-			free(temp_cause);
-			return -1;
-		}
-		if (temp_cause != NULL) {
-			*cause = temp_cause;
-			p->fail = IMAP_FAIL_TEMP;
-			return -1;
-		}
-		if (p->stopped)
-			break;
-		t = cur;
-		cur = next;
-		next = t;
-	}
-	if (p->fl != NULL && imap_done_recv(p->fl, cause) == -1) {
-		p->fail = imap_failure(p->fl);
-		return -1;
-	}
-	return 0;
 }
 
 static void
@@ -556,7 +149,7 @@ start(struct pass *p, uint32_t *from, char **cause)
 	uint32_t v, last;
 
 	if (store_mailbox_get(p->desk->store, p->key, &v, &last, cause) == -1)
-		return fail_store(p);
+		return intake_imap_fail_store(p);
 	if (v == p->uidvalidity) {
 		*from = last == UINT32_MAX ? last : last + 1;
 		return last > 0 ? resume(p, last, cause) : 0;
@@ -569,47 +162,8 @@ start(struct pass *p, uint32_t *from, char **cause)
 	/* Record the new UIDVALIDITY even when the mailbox is empty. */
 	if (store_mailbox_set(p->desk->store, p->key, p->uidvalidity, 0,
 	    clock_now(), cause) == -1)
-		return fail_store(p);
+		return intake_imap_fail_store(p);
 	return 0;
-}
-
-/* The UIDs found, chunk after chunk, until done or asked to stop. */
-static int
-run(struct pass *p, const uint32_t *uids, size_t n, char **cause)
-{
-	struct chunk a, b;
-	size_t max = p->mc->batch ? p->mc->batch : 1;
-	uint32_t *done = xcalloc(max, sizeof(*done));
-	uint32_t *failed = xcalloc(max, sizeof(*failed));
-	struct imap_fetch_result drop;
-	char *c;
-	int rc = 0;
-
-	memset(&a, 0, sizeof(a));
-	memset(&b, 0, sizeof(b));
-	p->uids = uids;
-	p->n = n;
-	p->sizes = xcalloc(n ? n : 1, sizeof(*p->sizes));
-	p->st->found = n;
-	if (p->hooks != NULL && p->hooks->begin != NULL)
-		p->hooks->begin(p->hooks->arg, n);
-	if (n > 0)
-		rc = pipeline(p, &a, &b, done, failed, cause);
-	/* A fetch still in flight (an error, a stop) is read and dropped,
-	 * so that the session can go on (IDLE) or log out cleanly. */
-	if (imap_inflight(p->im)) {
-		if (imap_fetch_recv(p->im, NULL, 0, &drop, &c) == 0)
-			imap_fetch_result_free(&drop);
-		else
-			free(c);
-	}
-	flagger_close(p, rc == 0);
-	chunk_free(&a);
-	chunk_free(&b);
-	free(p->sizes);
-	free(done);
-	free(failed);
-	return rc;
 }
 
 static int
@@ -640,9 +194,9 @@ intake_imap_pass(struct desk *desk, struct imap *im,
 	if (start(&p, &from, cause) == 0) {
 		if (imap_search(im, from, 0, IMAP_SEARCH_ALL, &uids, &n,
 		    cause) == -1)
-			fail_imap(&p);
+			intake_imap_fail_imap(&p);
 		else
-			rc = run(&p, uids, n, cause);
+			rc = intake_imap_run(&p, uids, n, cause);
 	}
 	free(uids);
 	return end(&p, rc, fail);
@@ -663,14 +217,14 @@ intake_imap_retry_failed(struct desk *desk, struct imap *im,
 	memset(st, 0, sizeof(*st));
 	p.key = intake_imap_key(mc);
 	if (store_mailbox_get(desk->store, p.key, &v, &last, cause) == -1)
-		fail_store(&p);
+		intake_imap_fail_store(&p);
 	else if (v != p.uidvalidity || last == 0)
 		rc = 0;		/* a normal pass takes everything anew */
 	else if (imap_search(im, 1, last, IMAP_SEARCH_FAILED, &uids, &n,
 	    cause) == -1)
-		fail_imap(&p);
+		intake_imap_fail_imap(&p);
 	else
-		rc = run(&p, uids, n, cause);
+		rc = intake_imap_run(&p, uids, n, cause);
 	free(uids);
 	return end(&p, rc, fail);
 }
