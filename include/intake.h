@@ -52,10 +52,11 @@ int	 intake_parsed(struct desk *, const struct message *m,
 void	 intake_not_mail(const struct intake_source *, size_t len,
 	    struct intake_result *);
 
-/* A message larger than the limit: a ticket holding its headers and a
- * note, so that the mailbox goes on. */
+/* A message of `size` bytes, over the limit: a ticket holding its
+ * headers (raw may hold only them) and a note, so that the mailbox goes
+ * on. */
 int	 intake_oversized(struct desk *, const char *raw, size_t len,
-	    size_t limit, const struct intake_source *,
+	    size_t size, size_t limit, const struct intake_source *,
 	    struct intake_result *, char **cause);
 
 const char *intake_status_name(enum intake_status);

@@ -42,6 +42,16 @@ struct chunk {
 
 enum take { TAKE_OK, TAKE_FAILED, TAKE_TEMP };
 
+/* The RFC822.SIZE of uid (giants are rare: a scan will do), else dflt. */
+static size_t
+uid_size(const struct pass *p, uint32_t uid, size_t dflt)
+{
+	for (size_t i = 0; i < p->sized; i++)
+		if (p->uids[i] == uid && p->sizes[i] != UINT32_MAX)
+			return p->sizes[i];
+	return dflt;
+}
+
 static void
 count(struct intake_imap_stats *st, enum intake_status s)
 {
@@ -86,7 +96,8 @@ take(struct pass *p, const struct imap_msg *m, int giant, char **cause)
 	p->desk->now = clock_now();
 	if (giant) {
 		r = intake_oversized(p->desk, m->data, m->len,
-		    mc->max_message_size, &src, &res, &c);
+		    uid_size(p, m->uid, m->len), mc->max_message_size, &src,
+		    &res, &c);
 		p->st->oversized += r == 0;
 	} else
 		r = intake_message(p->desk, m->data, m->len, &src, &res, &c);

@@ -396,8 +396,9 @@ header_end(const char *raw, size_t len)
 }
 
 int
-intake_oversized(struct desk *d, const char *raw, size_t len, size_t limit,
-    const struct intake_source *src, struct intake_result *res, char **cause)
+intake_oversized(struct desk *d, const char *raw, size_t len, size_t size,
+    size_t limit, const struct intake_source *src, struct intake_result *res,
+    char **cause)
 {
 	size_t hlen = header_end(raw, len);
 	struct buf b;
@@ -408,9 +409,9 @@ intake_oversized(struct desk *d, const char *raw, size_t len, size_t limit,
 	buf_printf(&b, "\n[guichet: this message was %zu bytes, over the "
 	    "limit of %zu bytes (max_message_size); its headers are kept, its "
 	    "body and attachments were not stored.  Ask the sender for a "
-	    "smaller message or a link.]\n", len, limit);
+	    "smaller message or a link.]\n", size, limit);
 	log_event("event=oversized source=%s size=%zu limit=%zu",
-	    log_safe(src->name), len, limit);
+	    log_safe(src->name), size, limit);
 	rc = intake_message(d, b.data, b.len, src, res, cause);
 	buf_free(&b);
 	return rc;

@@ -121,6 +121,7 @@ is "$(h_sql "$DB" "SELECT count(*) FROM messages WHERE message_id IN ('giant-1@c
 id=$(h_sql "$DB" "SELECT ticket_id FROM messages WHERE message_id LIKE 'giant-1@%'")
 body=$(G ticket show --json "$id" | jq_ 'j["messages"][0]["body"]')
 like "$body" "over the limit" "the giant's ticket says why its body is missing"
+like "$body" "this message was 2[0-9]{5} bytes" "and gives the giant's real size, not its header's"
 is "$(h_imap_count helpdesk INBOX UNSEEN)" 0 "all three flagged, junk too"
 n=$(tickets)
 fetch max_message_size=50000
