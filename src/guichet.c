@@ -81,8 +81,14 @@ main(int argc, char **argv)
 	const char *conf_opt = NULL;
 	int ch, verbose = 1;
 
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+
 	log_init("guichet", LOG_LEVEL_INFO);
-	while ((ch = getopt(argc, argv, "+c:hqvV")) != -1) {
+	while ((ch = getopt_long(argc, argv, "+c:hqvV", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			conf_opt = optarg;
@@ -106,10 +112,6 @@ main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc > 0 && strcmp(argv[0], "--help") == 0) {
-		usage(stdout);
-		return 0;
-	}
 	if (argc == 0) {
 		usage(stderr);
 		return EX_USAGE;
