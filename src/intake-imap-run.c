@@ -22,6 +22,7 @@
 #include "intake-imap.h"
 #include "intake.h"
 #include "log.h"
+#include "parse-ahead.h"
 #include "store.h"
 
 /* Bodies held in memory at once: a chunk stops growing past this. */
@@ -77,9 +78,11 @@ count(struct intake_imap_stats *st, enum intake_status s)
 	}
 }
 
-/* One message through the pipeline, inside the chunk's transaction. */
+/* One message through the pipeline, inside the chunk's transaction; its
+ * MIME parse comes from pa (message ipa) when a worker parsed it ahead. */
 static enum take
-take(struct pass *p, const struct imap_msg *m, int giant, char **cause)
+take(struct pass *p, const struct imap_msg *m, int giant,
+    struct parse_ahead *pa, size_t ipa, char **cause)
 {
 	const struct conf_imap *mc = p->mc;
 	struct intake_source src = {
@@ -99,6 +102,14 @@ take(struct pass *p, const struct imap_msg *m, int giant, char **cause)
 		    uid_size(p, m->uid, m->len), mc->max_message_size, &src,
 		    &res, &c);
 		p->st->oversized += r == 0;
+	} else if (pa != NULL) {
+		const struct message *pm = parse_ahead_get(pa, ipa);
+		r = 0;
+		if (pm == NULL)
+			intake_not_mail(&src, m->len, &res);
+		else
+			r = intake_parsed(p->desk, pm, &src, &res, &c);
+		parse_ahead_done(pa, ipa);
 	} else
 		r = intake_message(p->desk, m->data, m->len, &src, &res, &c);
 	if (r == 0) {
@@ -266,6 +277,8 @@ commit_chunk(struct pass *p, struct chunk *c, struct chunk *next,
 {
 	struct store *store = p->desk->store;
 	unsigned char *ok = xcalloc(c->n, 1);
+	struct parse_ahead_src *src;
+	struct parse_ahead *pa;
 	const struct imap_msg *m;
 	size_t i = 0, j = 0;
 	uint32_t last;
@@ -276,10 +289,18 @@ commit_chunk(struct pass *p, struct chunk *c, struct chunk *next,
 		free(ok);
 		return intake_imap_fail_store(p);
 	}
+	/* MIME parsing on the other core while this one stores. */
+	src = xcalloc(c->fs.n + 1, sizeof(*src));
+	for (size_t k = 0; k < c->fs.n; k++) {
+		src[k].data = c->fs.msgs[k].data;
+		src[k].len = c->fs.msgs[k].len;
+	}
+	pa = parse_ahead_start(src, c->fs.n);
 	while ((m = next_msg(&c->fs, &i, &c->fb, &j, &giant)) != NULL) {
 		if (intake_imap_stopping(p))
 			break;
-		switch (take(p, m, giant, temp_cause)) {
+		switch (take(p, m, giant, giant ? NULL : pa,
+		    giant ? 0 : (size_t)(m - c->fs.msgs), temp_cause)) {
 		case TAKE_TEMP:
 			break;
 		case TAKE_FAILED:
@@ -296,6 +317,8 @@ commit_chunk(struct pass *p, struct chunk *c, struct chunk *next,
 		if (p->hooks != NULL && p->hooks->step != NULL)
 			p->hooks->step(p->hooks->arg);
 	}
+	parse_ahead_end(pa);
+	free(src);
 	last = checkpoint_after(c, ok);
 	free(ok);
 	/* The keyword goes on before the commit: killed in between, the
