@@ -55,12 +55,14 @@ echo
 echo "== tickets"
 G ticket list
 echo
-echo "== acknowledgements and notices sent (recorded by the SMTP server)"
-for f in "$H_DIR"/sink-sink/*.eml; do
-	[ -f "$f" ] || continue
-	printf '%s  %s\n' "$(grep -m1 -i '^To:' "$f")" \
-	    "$(grep -m1 -i '^Subject:' "$f")"
-done
+echo "== acknowledgements and notices sent (recorded by the SMTP server, headers decoded)"
+"$H_PY" - "$H_DIR"/sink-sink/*.eml <<'PY'
+import email, email.header, email.policy, sys
+for path in sys.argv[1:]:
+    with open(path, "rb") as f:
+        m = email.message_from_binary_file(f, policy=email.policy.default)
+    print("To: %-45s Subject: %s" % (m["To"], m["Subject"]))
+PY
 first=$(ls "$H_DIR"/sink-sink/*.eml 2>/dev/null | head -1)
 if [ -n "$first" ]; then
 	echo
