@@ -72,5 +72,7 @@ int	 file_read(const char *path, char **data, size_t *len, char **cause);
 
 /* Seconds since the epoch, the only clock read outside tests. */
 time_t	 clock_now(void);
+/* Monotonic seconds, for intervals (progress rates, restart delays). */
+double	 clock_mono(void);
 
 #endif

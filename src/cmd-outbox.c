@@ -14,27 +14,9 @@
 #include "conf.h"
 #include "desk.h"
 #include "guichet.h"
+#include "json-out.h"
 #include "outbox.h"
 #include "store.h"
-
-static json_t *
-jstr(const char *s)
-{
-	return s != NULL ? json_string(s) : json_null();
-}
-
-static json_t *
-jtime(time_t t)
-{
-	struct tm tm;
-	char buf[32];
-
-	if (t == 0)
-		return json_null();
-	gmtime_r(&t, &tm);
-	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return json_string(buf);
-}
 
 static void
 text_time(time_t t, char buf[32])
@@ -60,19 +42,19 @@ row_json(const struct conf *c, const struct store_outbox_row *r)
 	json_object_set_new(o, "id", json_integer(r->id));
 	json_object_set_new(o, "ticket", r->ticket_id != 0 ?
 	    json_integer(r->ticket_id) : json_null());
-	json_object_set_new(o, "ref", jstr(ref));
-	json_object_set_new(o, "template", jstr(r->template));
-	json_object_set_new(o, "to", jstr(r->rcpt));
-	json_object_set_new(o, "subject", jstr(r->subject));
-	json_object_set_new(o, "status", jstr(r->status));
+	json_object_set_new(o, "ref", json_out_str(ref));
+	json_object_set_new(o, "template", json_out_str(r->template));
+	json_object_set_new(o, "to", json_out_str(r->rcpt));
+	json_object_set_new(o, "subject", json_out_str(r->subject));
+	json_object_set_new(o, "status", json_out_str(r->status));
 	json_object_set_new(o, "auto", json_boolean(r->is_auto));
 	json_object_set_new(o, "attempts", json_integer(r->attempts));
 	json_object_set_new(o, "next_attempt", queued ?
-	    jtime(r->next_attempt_at) : json_null());
-	json_object_set_new(o, "created_at", jtime(r->created_at));
-	json_object_set_new(o, "sent_at", jtime(r->sent_at));
-	json_object_set_new(o, "last_error", jstr(r->last_error));
-	json_object_set_new(o, "message_id", jstr(r->message_id));
+	    json_out_time(r->next_attempt_at) : json_null());
+	json_object_set_new(o, "created_at", json_out_time(r->created_at));
+	json_object_set_new(o, "sent_at", json_out_time(r->sent_at));
+	json_object_set_new(o, "last_error", json_out_str(r->last_error));
+	json_object_set_new(o, "message_id", json_out_str(r->message_id));
 	free(ref);
 	return o;
 }
@@ -100,16 +82,6 @@ store_error(struct desk *d, const char *what, char *cause)
 	    cause);
 	free(cause);
 	return temp ? EX_TEMPFAIL : EX_SOFTWARE;
-}
-
-static int
-dump(json_t *j)
-{
-	int rc = json_dumpf(j, stdout, JSON_INDENT(2) | JSON_ENSURE_ASCII);
-
-	json_decref(j);
-	putchar('\n');
-	return rc == 0 ? 0 : EX_IOERR;
 }
 
 static int
@@ -150,7 +122,7 @@ list(struct desk *d, int argc, char **argv)
 		for (size_t i = 0; i < n; i++)
 			json_array_append_new(arr, row_json(d->conf, &v[i]));
 		store_outbox_rows_free(v, n);
-		return dump(arr);
+		return json_out_print(arr);
 	}
 	if (n > 0)
 		printf("%6s %6s  %-7s %3s  %-19s  %-28s  %s\n", "ID", "TICKET",
@@ -205,15 +177,15 @@ suppressed(struct desk *d, int argc, char **argv)
 			continue;
 		}
 		o = json_object();
-		json_object_set_new(o, "address", jstr(v[i].address));
-		json_object_set_new(o, "reason", jstr(v[i].reason));
+		json_object_set_new(o, "address", json_out_str(v[i].address));
+		json_object_set_new(o, "reason", json_out_str(v[i].reason));
 		json_object_set_new(o, "ticket", v[i].ticket_id != 0 ?
 		    json_integer(v[i].ticket_id) : json_null());
-		json_object_set_new(o, "at", jtime(v[i].at));
+		json_object_set_new(o, "at", json_out_time(v[i].at));
 		json_array_append_new(arr, o);
 	}
 	store_suppressed_rows_free(v, n);
-	return json ? dump(arr) : 0;
+	return json ? json_out_print(arr) : 0;
 }
 
 static int

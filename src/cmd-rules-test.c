@@ -18,6 +18,7 @@
 #include "cmd-rules.h"
 #include "conf.h"
 #include "guichet.h"
+#include "json-out.h"
 #include "mime.h"
 #include "rules.h"
 
@@ -187,20 +188,6 @@ print_text(const char *file, const struct message *msg,
 	print_fields(o);
 }
 
-/* Every string from mail is UTF-8 (mime.h), but json_string() refuses
- * anything else: never let that drop a key silently. */
-static json_t *
-jstr(const char *s)
-{
-	json_t	*j;
-
-	if (s == NULL)
-		return json_null();
-	if ((j = json_string(s)) == NULL)
-		j = json_string("(invalid UTF-8)");
-	return j;
-}
-
 static json_t *
 jlist(char **v, size_t n)
 {
@@ -208,7 +195,7 @@ jlist(char **v, size_t n)
 	size_t	 i;
 
 	for (i = 0; i < n; i++)
-		json_array_append_new(a, jstr(v[i]));
+		json_array_append_new(a, json_out_str(v[i]));
 	return a;
 }
 
@@ -218,25 +205,25 @@ json_cond(const struct rules_trace_cond *tc, int evaluated)
 	json_t	*c = json_object(), *groups = json_array(), *g;
 	size_t	 k;
 
-	json_object_set_new(c, "field", jstr(tc->field));
-	json_object_set_new(c, "op", jstr(tc->negated ? "!~" : "~"));
-	json_object_set_new(c, "pattern", jstr(tc->pattern));
-	json_object_set_new(c, "flags", jstr(tc->flags));
+	json_object_set_new(c, "field", json_out_str(tc->field));
+	json_object_set_new(c, "op", json_out_str(tc->negated ? "!~" : "~"));
+	json_object_set_new(c, "pattern", json_out_str(tc->pattern));
+	json_object_set_new(c, "flags", json_out_str(tc->flags));
 	json_object_set_new(c, "line", json_integer(tc->line));
 	json_object_set_new(c, "col", json_integer(tc->col));
 	json_object_set_new(c, "result", evaluated ?
-	    jstr(result_name(tc->result)) : json_null());
+	    json_out_str(result_name(tc->result)) : json_null());
 	json_object_set_new(c, "holds", evaluated ? json_boolean(tc->holds) :
 	    json_null());
 	json_object_set_new(c, "value", strcmp(tc->field, "body") != 0 ?
-	    jstr(tc->value) : json_null());
-	json_object_set_new(c, "match", jstr(tc->match));
+	    json_out_str(tc->value) : json_null());
+	json_object_set_new(c, "match", json_out_str(tc->match));
 	for (k = 0; k < tc->ngroups; k++) {
 		g = json_object();
 		json_object_set_new(g, "index", json_integer(
 		    tc->groups[k].index));
-		json_object_set_new(g, "name", jstr(tc->groups[k].name));
-		json_object_set_new(g, "value", jstr(tc->groups[k].value));
+		json_object_set_new(g, "name", json_out_str(tc->groups[k].name));
+		json_object_set_new(g, "value", json_out_str(tc->groups[k].value));
 		json_array_append_new(groups, g);
 	}
 	json_object_set_new(c, "groups", groups);
@@ -250,8 +237,8 @@ json_rule(const struct rules_trace_rule *tr)
 	json_t	*a;
 	size_t	 j;
 
-	json_object_set_new(r, "name", jstr(tr->name));
-	json_object_set_new(r, "file", jstr(tr->file));
+	json_object_set_new(r, "name", json_out_str(tr->name));
+	json_object_set_new(r, "file", json_out_str(tr->file));
 	json_object_set_new(r, "line", json_integer(tr->line));
 	json_object_set_new(r, "evaluated", json_boolean(tr->evaluated));
 	json_object_set_new(r, "matched", json_boolean(tr->matched));
@@ -261,8 +248,8 @@ json_rule(const struct rules_trace_rule *tr)
 	json_object_set_new(r, "conditions", conds);
 	for (j = 0; j < tr->nactions; j++) {
 		a = json_object();
-		json_object_set_new(a, "action", jstr(tr->actions[j].text));
-		json_object_set_new(a, "ignored", jstr(tr->actions[j].ignored));
+		json_object_set_new(a, "action", json_out_str(tr->actions[j].text));
+		json_object_set_new(a, "ignored", json_out_str(tr->actions[j].ignored));
 		json_array_append_new(acts, a);
 	}
 	json_object_set_new(r, "actions", acts);
@@ -274,25 +261,25 @@ json_fields(const struct rules_outcome *o)
 {
 	json_t	*t = json_object();
 
-	json_object_set_new(t, "type", jstr(o->type));
-	json_object_set_new(t, "priority", jstr(o->priority));
+	json_object_set_new(t, "type", json_out_str(o->type));
+	json_object_set_new(t, "priority", json_out_str(o->priority));
 	json_object_set_new(t, "priority_set", json_boolean(o->priority_set));
-	json_object_set_new(t, "impact", jstr(o->impact));
-	json_object_set_new(t, "urgency", jstr(o->urgency));
-	json_object_set_new(t, "category", jstr(o->category));
-	json_object_set_new(t, "queue", jstr(o->queue));
-	json_object_set_new(t, "assignee", jstr(o->assignee));
-	json_object_set_new(t, "client", jstr(o->client));
-	json_object_set_new(t, "language", jstr(o->language));
+	json_object_set_new(t, "impact", json_out_str(o->impact));
+	json_object_set_new(t, "urgency", json_out_str(o->urgency));
+	json_object_set_new(t, "category", json_out_str(o->category));
+	json_object_set_new(t, "queue", json_out_str(o->queue));
+	json_object_set_new(t, "assignee", json_out_str(o->assignee));
+	json_object_set_new(t, "client", json_out_str(o->client));
+	json_object_set_new(t, "language", json_out_str(o->language));
 	json_object_set_new(t, "tags", jlist(o->tags, o->ntags));
 	json_object_set_new(t, "major", json_boolean(o->major));
 	json_object_set_new(t, "major_candidate",
 	    json_boolean(o->major_candidate));
-	json_object_set_new(t, "candidate_rule", jstr(o->candidate_rule));
-	json_object_set_new(t, "reply", jstr(o->reply));
+	json_object_set_new(t, "candidate_rule", json_out_str(o->candidate_rule));
+	json_object_set_new(t, "reply", json_out_str(o->reply));
 	json_object_set_new(t, "drop", json_boolean(o->drop));
 	json_object_set_new(t, "matched", jlist(o->matched, o->nmatched));
-	json_object_set_new(t, "stopped_by", jstr(o->stopped_by));
+	json_object_set_new(t, "stopped_by", json_out_str(o->stopped_by));
 	json_object_set_new(t, "limits", json_integer((json_int_t)o->nlimits));
 	return t;
 }
@@ -305,9 +292,9 @@ print_json(const char *file, const struct message *msg,
 	size_t	 i;
 	int	 rc;
 
-	json_object_set_new(root, "file", jstr(file));
-	json_object_set_new(root, "from", jstr(msg->from.addr));
-	json_object_set_new(root, "subject", jstr(msg->subject));
+	json_object_set_new(root, "file", json_out_str(file));
+	json_object_set_new(root, "from", json_out_str(msg->from.addr));
+	json_object_set_new(root, "subject", json_out_str(msg->subject));
 	for (i = 0; i < t->nrules; i++)
 		json_array_append_new(rules, json_rule(&t->rules[i]));
 	json_object_set_new(root, "rules", rules);

@@ -124,15 +124,6 @@ daemon_term_requested(void)
 	    sigismember(&p, SIGINT) == 1);
 }
 
-static double
-mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void
 kid_add(struct sup *s, const char *name)
 {
@@ -150,7 +141,7 @@ spawn(struct sup *s, struct child *c)
 	if ((pid = fork()) == -1) {
 		log_warn("mailbox=%s event=fork-failed error=%s", *c->name ?
 		    c->name : "default", strerror(errno));
-		c->restart_at = mono() + 5;
+		c->restart_at = clock_mono() + 5;
 		return;
 	}
 	if (pid == 0) {
@@ -165,7 +156,7 @@ spawn(struct sup *s, struct child *c)
 		exit(daemon_mailbox(s->conf, c->name, s->notify[1]));
 	}
 	c->pid = pid;
-	c->started = mono();
+	c->started = clock_mono();
 	log_debug("mailbox=%s event=worker-start pid=%ld",
 	    *c->name ? c->name : "default", (long)pid);
 }
@@ -193,10 +184,10 @@ reap(struct sup *s, int stopping)
 		c->pid = 0;
 		if (stopping || c->removed)
 			continue;
-		if (mono() - c->started > HEALTHY_AFTER)
+		if (clock_mono() - c->started > HEALTHY_AFTER)
 			c->deaths = 0;
 		ms = backoff_next_ms(++c->deaths);
-		c->restart_at = mono() + (double)ms / 1000;
+		c->restart_at = clock_mono() + (double)ms / 1000;
 		log_warn("mailbox=%s event=worker-exit %s=%d restart_in=%.1fs",
 		    *c->name ? c->name : "default", WIFSIGNALED(status) ?
 		    "signal" : "status", WIFSIGNALED(status) ?
@@ -271,7 +262,7 @@ outbox(struct sup *s)
 	struct desk d;
 	char *cause;
 
-	s->outbox_at = mono() + OUTBOX_EVERY;
+	s->outbox_at = clock_mono() + OUTBOX_EVERY;
 	if (desk_open(&d, s->conf, 0) != 0)
 		return;
 	d.now = clock_now();
@@ -290,7 +281,7 @@ outbox(struct sup *s)
 static long
 next_wake_ms(const struct sup *s)
 {
-	double now = mono(), at = s->outbox_at;
+	double now = clock_mono(), at = s->outbox_at;
 
 	for (size_t i = 0; i < s->nkids; i++)
 		if (s->kids[i].pid == 0 && !s->kids[i].removed &&
@@ -311,7 +302,7 @@ drain(int fd)
 static void
 stop_all(struct sup *s)
 {
-	double deadline = mono() + STOP_GRACE;
+	double deadline = clock_mono() + STOP_GRACE;
 	int alive;
 
 	for (size_t i = 0; i < s->nkids; i++)
@@ -322,9 +313,9 @@ stop_all(struct sup *s)
 		alive = 0;
 		for (size_t i = 0; i < s->nkids; i++)
 			alive |= s->kids[i].pid != 0;
-		if (!alive || mono() >= deadline)
+		if (!alive || clock_mono() >= deadline)
 			break;
-		daemon_wait(-1, (long)((deadline - mono()) * 1000) + 1);
+		daemon_wait(-1, (long)((deadline - clock_mono()) * 1000) + 1);
 	}
 	for (size_t i = 0; i < s->nkids; i++)
 		if (s->kids[i].pid != 0) {
@@ -342,10 +333,10 @@ loop(struct sup *s)
 		for (size_t i = 0; i < s->nkids; i++) {
 			struct child *c = &s->kids[i];
 			if (c->pid == 0 && !c->removed &&
-			    c->restart_at <= mono())
+			    c->restart_at <= clock_mono())
 				spawn(s, c);
 		}
-		if (mono() >= s->outbox_at)
+		if (clock_mono() >= s->outbox_at)
 			outbox(s);
 		if (daemon_wait(s->notify[0], next_wake_ms(s))) {
 			drain(s->notify[0]);

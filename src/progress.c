@@ -7,16 +7,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "guichet.h"
 #include "progress.h"
-
-static double
-mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void
 draw(struct progress *p, double now)
@@ -53,7 +45,7 @@ progress_start(struct progress *p, const char *label, size_t total,
 	p->label = label;
 	p->total = total;
 	p->active = !quiet && isatty(STDERR_FILENO);
-	p->start = p->last_draw = mono();
+	p->start = p->last_draw = clock_mono();
 }
 
 void
@@ -64,7 +56,7 @@ progress_step(struct progress *p, size_t n)
 	p->done += n;
 	if (!p->active)
 		return;
-	now = mono();
+	now = clock_mono();
 	if (now - p->last_draw >= 0.1)
 		draw(p, now);
 }
@@ -76,6 +68,6 @@ progress_end(struct progress *p)
 		return;
 	if (p->total > 0 && p->done > p->total)
 		p->total = p->done;
-	draw(p, mono());
+	draw(p, clock_mono());
 	fputc('\n', stderr);
 }

@@ -14,39 +14,10 @@
 #include "conf.h"
 #include "desk.h"
 #include "guichet.h"
+#include "json-out.h"
 #include "store.h"
 #include "ticket.h"
 #include "ticket-view.h"
-
-static void
-iso_time(time_t t, char buf[32])
-{
-	struct tm tm;
-
-	if (t == 0) {
-		buf[0] = '\0';
-		return;
-	}
-	gmtime_r(&t, &tm);
-	strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-static json_t *
-jstr(const char *s)
-{
-	return s != NULL ? json_string(s) : json_null();
-}
-
-static json_t *
-jtime(time_t t)
-{
-	char buf[32];
-
-	if (t == 0)
-		return json_null();
-	iso_time(t, buf);
-	return json_string(buf);
-}
 
 static json_t *
 jid(int64_t id)
@@ -62,29 +33,29 @@ ticket_json(const struct desk *d, const struct ticket *t)
 
 	json_object_set_new(o, "id", json_integer(t->id));
 	json_object_set_new(o, "ref", json_string(ref));
-	json_object_set_new(o, "subject", jstr(t->subject));
-	json_object_set_new(o, "type", jstr(t->type));
-	json_object_set_new(o, "status", jstr(t->status));
-	json_object_set_new(o, "priority", jstr(t->priority));
-	json_object_set_new(o, "impact", jstr(t->impact));
-	json_object_set_new(o, "urgency", jstr(t->urgency));
-	json_object_set_new(o, "category", jstr(t->category));
-	json_object_set_new(o, "queue", jstr(t->queue));
-	json_object_set_new(o, "assignee", jstr(t->assignee));
-	json_object_set_new(o, "client", jstr(t->client));
-	json_object_set_new(o, "language", jstr(t->language));
-	json_object_set_new(o, "channel", jstr(t->channel));
-	json_object_set_new(o, "requester", jstr(t->requester));
-	json_object_set_new(o, "requester_name", jstr(t->requester_name));
-	json_object_set_new(o, "major_rule", jstr(t->major_rule));
+	json_object_set_new(o, "subject", json_out_str(t->subject));
+	json_object_set_new(o, "type", json_out_str(t->type));
+	json_object_set_new(o, "status", json_out_str(t->status));
+	json_object_set_new(o, "priority", json_out_str(t->priority));
+	json_object_set_new(o, "impact", json_out_str(t->impact));
+	json_object_set_new(o, "urgency", json_out_str(t->urgency));
+	json_object_set_new(o, "category", json_out_str(t->category));
+	json_object_set_new(o, "queue", json_out_str(t->queue));
+	json_object_set_new(o, "assignee", json_out_str(t->assignee));
+	json_object_set_new(o, "client", json_out_str(t->client));
+	json_object_set_new(o, "language", json_out_str(t->language));
+	json_object_set_new(o, "channel", json_out_str(t->channel));
+	json_object_set_new(o, "requester", json_out_str(t->requester));
+	json_object_set_new(o, "requester_name", json_out_str(t->requester_name));
+	json_object_set_new(o, "major_rule", json_out_str(t->major_rule));
 	json_object_set_new(o, "parent", jid(t->parent_id));
 	json_object_set_new(o, "linked", jid(t->linked_id));
-	json_object_set_new(o, "created_at", jtime(t->created_at));
-	json_object_set_new(o, "updated_at", jtime(t->updated_at));
+	json_object_set_new(o, "created_at", json_out_time(t->created_at));
+	json_object_set_new(o, "updated_at", json_out_time(t->updated_at));
 	json_object_set_new(o, "first_response_at",
-	    jtime(t->first_response_at));
-	json_object_set_new(o, "resolved_at", jtime(t->resolved_at));
-	json_object_set_new(o, "closed_at", jtime(t->closed_at));
+	    json_out_time(t->first_response_at));
+	json_object_set_new(o, "resolved_at", json_out_time(t->resolved_at));
+	json_object_set_new(o, "closed_at", json_out_time(t->closed_at));
 	for (size_t i = 0; i < t->ntags; i++)
 		json_array_append_new(tags, json_string(t->tags[i]));
 	json_object_set_new(o, "tags", tags);
@@ -97,32 +68,32 @@ message_json(const struct store_message_row *r)
 {
 	json_t *o = json_object(), *atts = json_array(), *a;
 
-	json_object_set_new(o, "message_id", jstr(r->message_id));
-	json_object_set_new(o, "direction", jstr(r->direction));
-	json_object_set_new(o, "kind", jstr(r->kind));
+	json_object_set_new(o, "message_id", json_out_str(r->message_id));
+	json_object_set_new(o, "direction", json_out_str(r->direction));
+	json_object_set_new(o, "kind", json_out_str(r->kind));
 	json_object_set_new(o, "internal", json_boolean(r->internal));
-	json_object_set_new(o, "from", jstr(r->from_addr));
-	json_object_set_new(o, "from_name", jstr(r->from_name));
-	json_object_set_new(o, "to", jstr(r->to_addrs));
-	json_object_set_new(o, "subject", jstr(r->subject));
+	json_object_set_new(o, "from", json_out_str(r->from_addr));
+	json_object_set_new(o, "from_name", json_out_str(r->from_name));
+	json_object_set_new(o, "to", json_out_str(r->to_addrs));
+	json_object_set_new(o, "subject", json_out_str(r->subject));
 	json_object_set_new(o, "date", r->date && *r->date ?
-	    json_string(r->date) : jtime(r->created_at));
-	json_object_set_new(o, "body", jstr(r->body));
-	json_object_set_new(o, "body_new", jstr(r->body_new));
-	json_object_set_new(o, "body_quoted", jstr(r->body_quoted));
-	json_object_set_new(o, "body_signature", jstr(r->body_signature));
-	json_object_set_new(o, "warnings", jstr(r->warnings));
-	json_object_set_new(o, "source", jstr(r->source));
+	    json_string(r->date) : json_out_time(r->created_at));
+	json_object_set_new(o, "body", json_out_str(r->body));
+	json_object_set_new(o, "body_new", json_out_str(r->body_new));
+	json_object_set_new(o, "body_quoted", json_out_str(r->body_quoted));
+	json_object_set_new(o, "body_signature", json_out_str(r->body_signature));
+	json_object_set_new(o, "warnings", json_out_str(r->warnings));
+	json_object_set_new(o, "source", json_out_str(r->source));
 	for (size_t i = 0; i < r->nattachments; i++) {
 		a = json_object();
 		json_object_set_new(a, "filename",
-		    jstr(r->attachments[i].filename));
+		    json_out_str(r->attachments[i].filename));
 		json_object_set_new(a, "content_type",
-		    jstr(r->attachments[i].content_type));
+		    json_out_str(r->attachments[i].content_type));
 		json_object_set_new(a, "size",
 		    json_integer(r->attachments[i].size));
 		json_object_set_new(a, "sha256",
-		    jstr(r->attachments[i].sha256));
+		    json_out_str(r->attachments[i].sha256));
 		json_array_append_new(atts, a);
 	}
 	json_object_set_new(o, "attachments", atts);
@@ -134,24 +105,14 @@ event_json(const struct store_event_row *e)
 {
 	json_t *o = json_object();
 
-	json_object_set_new(o, "at", jtime(e->at));
-	json_object_set_new(o, "actor", jstr(e->actor));
-	json_object_set_new(o, "event", jstr(e->event));
-	json_object_set_new(o, "field", jstr(e->field));
-	json_object_set_new(o, "old", jstr(e->old_value));
-	json_object_set_new(o, "new", jstr(e->new_value));
-	json_object_set_new(o, "detail", jstr(e->detail));
+	json_object_set_new(o, "at", json_out_time(e->at));
+	json_object_set_new(o, "actor", json_out_str(e->actor));
+	json_object_set_new(o, "event", json_out_str(e->event));
+	json_object_set_new(o, "field", json_out_str(e->field));
+	json_object_set_new(o, "old", json_out_str(e->old_value));
+	json_object_set_new(o, "new", json_out_str(e->new_value));
+	json_object_set_new(o, "detail", json_out_str(e->detail));
 	return o;
-}
-
-static int
-dump_json(json_t *j)
-{
-	int rc = json_dumpf(j, stdout, JSON_INDENT(2) | JSON_ENSURE_ASCII);
-
-	json_decref(j);
-	putchar('\n');
-	return rc == 0 ? 0 : EX_IOERR;
 }
 
 static int
@@ -210,7 +171,7 @@ ticket_cmd_list(struct desk *d, int argc, char **argv)
 		if (json)
 			json_array_append_new(arr, ticket_json(d, v[i]));
 		else {
-			iso_time(v[i]->created_at, when);
+			json_out_iso(v[i]->created_at, when);
 			printf("%s#%-6" PRId64 " %-8s %-2s %-10s %-20.20s %s\n",
 			    d->conf->ref_prefix, v[i]->id, v[i]->status,
 			    v[i]->priority, v[i]->type,
@@ -220,7 +181,7 @@ ticket_cmd_list(struct desk *d, int argc, char **argv)
 		ticket_free(v[i]);
 	}
 	free(v);
-	return json ? dump_json(arr) : 0;
+	return json ? json_out_print(arr) : 0;
 }
 
 static void
@@ -229,7 +190,7 @@ print_ticket_text(const struct desk *d, const struct ticket *t,
 {
 	char when[32];
 
-	iso_time(t->created_at, when);
+	json_out_iso(t->created_at, when);
 	printf("%s#%" PRId64 "  %s\n", d->conf->ref_prefix, t->id, t->subject);
 	printf("  type %s, status %s, priority %s\n", t->type, t->status,
 	    t->priority);
@@ -299,7 +260,7 @@ ticket_cmd_show(struct desk *d, int argc, char **argv)
 		for (size_t i = 0; i < ne; i++)
 			json_array_append_new(arr, event_json(&e[i]));
 		json_object_set_new(o, "events", arr);
-		rc = dump_json(o);
+		rc = json_out_print(o);
 	} else
 		print_ticket_text(d, t, m, nm);
 out:

@@ -281,3 +281,12 @@ clock_now(void)
 {
 	return time(NULL);
 }
+
+double
+clock_mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
