@@ -74,5 +74,7 @@ int	 file_read(const char *path, char **data, size_t *len, char **cause);
 time_t	 clock_now(void);
 /* Monotonic seconds, for intervals (progress rates, restart delays). */
 double	 clock_mono(void);
+/* CPU seconds of the calling thread (for the timings of a run). */
+double	 clock_thread_cpu(void);
 
 #endif

@@ -27,6 +27,15 @@ struct ticket;
 int	 major_on_new_ticket(struct desk *, struct ticket *t, int declare,
 	    int candidate, int64_t *joined, char **cause);
 
+/*
+ * Called for a new ticket before it is stored: sets t->parent_id to the
+ * open major incident t will join (0 when none), so that the ticket is
+ * stored linked instead of being saved twice.  major_on_new_ticket()
+ * then records the link.
+ */
+int	 major_find_parent(struct desk *, struct ticket *t, int declare,
+	    int candidate, char **cause);
+
 /* Called after any status change of t.  When t is an open major
  * incident's parent that became resolved (or closed), resolves its
  * children and queues one resolution notice per distinct requester. */

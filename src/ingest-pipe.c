@@ -17,6 +17,7 @@
 #include "guichet.h"
 #include "ingest-pipe.h"
 #include "intake.h"
+#include "log.h"
 #include "mime.h"
 
 struct ingest_pipe {
@@ -35,6 +36,8 @@ struct ingest_pipe {
 	size_t		 npaths;
 	const char	*mbox;
 	char		*error;		/* the mbox could not be read */
+	double		 cpu_worker;	/* CPU seconds of the worker */
+	double		 cpu_start;	/* of the consumer, at the start */
 };
 
 /* Frees the items the consumer is done with: here, on the thread that
@@ -138,6 +141,7 @@ worker(void *arg)
 	free_spent(p);
 	mime_thread_end();
 	pthread_mutex_lock(&p->lock);
+	p->cpu_worker = clock_thread_cpu();
 	p->done = 1;
 	pthread_cond_signal(&p->can_get);
 	pthread_mutex_unlock(&p->lock);
@@ -148,6 +152,7 @@ static struct ingest_pipe *
 start(struct ingest_pipe *p)
 {
 	xmlInitParser();
+	p->cpu_start = clock_thread_cpu();
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->can_put, NULL);
 	pthread_cond_init(&p->can_get, NULL);
@@ -237,6 +242,9 @@ ingest_pipe_end(struct ingest_pipe *p)
 	pthread_cond_signal(&p->can_put);
 	pthread_mutex_unlock(&p->lock);
 	pthread_join(p->thread, NULL);
+	/* Which of the two threads sets the pace (guichet -vvv). */
+	log_debug("ingest: CPU seconds: read and parse %.3f, store %.3f",
+	    p->cpu_worker, clock_thread_cpu() - p->cpu_start);
 	for (; p->count > 0; p->count--) {
 		ingest_item_free(&p->ring[p->head]);
 		p->head = (p->head + 1) % INGEST_PIPE_DEPTH;

@@ -207,7 +207,8 @@ create_ticket(struct desk *d, const struct message *m,
 
 	fill_ticket(d, t, m, o, src);
 	t->linked_id = linked;
-	if (store_ticket_insert(d->store, t, cause) == -1)
+	if (major_find_parent(d, t, o->major, o->major_candidate, cause) == -1 ||
+	    store_ticket_insert(d->store, t, cause) == -1)
 		goto out;
 	e.ticket_id = *id = t->id;
 	if (store_event_add(d->store, &e, cause) == -1 ||

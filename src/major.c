@@ -54,25 +54,34 @@ major_event(struct desk *d, int64_t ticket_id, const char *actor,
 	return store_event_add(d->store, &e, cause);
 }
 
+/* The event and log line of c's link to its parent (c->parent_id). */
+static int
+record_link(struct desk *d, const struct ticket *c, const char *actor,
+    char **cause)
+{
+	char value[24];
+
+	snprintf(value, sizeof(value), "%lld", (long long)c->parent_id);
+	if (major_event(d, c->id, actor, "major-linked", "parent", value, NULL,
+	    cause) == -1)
+		return -1;
+	log_event("ticket=%lld event=major-linked parent=%lld category=%s "
+	    "rule=%s actor=%s", (long long)c->id, (long long)c->parent_id,
+	    log_safe(c->category), log_safe(c->major_rule), log_safe(actor));
+	return 0;
+}
+
 /* Points c at parent (c is saved; the caller still owns it). */
 static int
 link_child(struct desk *d, struct ticket *c, int64_t parent,
     const char *actor, char **cause)
 {
-	char value[24];
-
 	c->parent_id = parent;
 	c->updated_at = d->now;
-	snprintf(value, sizeof(value), "%lld", (long long)parent);
 	if (store_ticket_set_parent(d->store, c->id, parent, d->now,
-	    cause) == -1 ||
-	    major_event(d, c->id, actor, "major-linked", "parent", value, NULL,
 	    cause) == -1)
 		return -1;
-	log_event("ticket=%lld event=major-linked parent=%lld category=%s "
-	    "rule=%s actor=%s", (long long)c->id, (long long)parent,
-	    log_safe(c->category), log_safe(c->major_rule), log_safe(actor));
-	return 0;
+	return record_link(d, c, actor, cause);
 }
 
 /* Links every ticket of ids to parent.  t, when among them, is the
@@ -324,6 +333,19 @@ detect(struct desk *d, struct ticket *t, int candidate, int64_t *joined,
 }
 
 int
+major_find_parent(struct desk *d, struct ticket *t, int declared,
+    int candidate, char **cause)
+{
+	const char *rule = candidate ? t->major_rule : NULL;
+
+	if (declared || major_is_parent(t) ||
+	    (t->category == NULL && rule == NULL))
+		return 0;
+	return store_major_find_open(d->store, t->category, rule, t->id,
+	    &t->parent_id, cause);
+}
+
+int
 major_on_new_ticket(struct desk *d, struct ticket *t, int declared,
     int candidate, int64_t *joined, char **cause)
 {
@@ -331,6 +353,15 @@ major_on_new_ticket(struct desk *d, struct ticket *t, int declared,
 	int64_t parent;
 
 	*joined = 0;
+	if (t->parent_id != 0 && !declared && !major_is_parent(t)) {
+		/* Stored linked: major_find_parent() found it. */
+		char *actor = xasprintf("major:%lld", (long long)t->parent_id);
+		int rc = record_link(d, t, actor, cause);
+
+		free(actor);
+		*joined = rc == 0 ? t->parent_id : 0;
+		return rc;
+	}
 	/* A rule may also say `set type major` without `major`: the same. */
 	if (declared || major_is_parent(t))
 		return major_declare(d, t, "rules", cause);

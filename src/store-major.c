@@ -15,12 +15,14 @@ int
 store_major_find_open(struct store *st, const char *category,
     const char *rule, int64_t exclude, int64_t *id, char **cause)
 {
-	/* type = 'major' and the status IN list select the partial index
-	 * tickets_major, which holds only major incidents; the unary + keeps
-	 * the planner from preferring the (much larger) category index. */
+	/* Every new ticket of a category asks this.  The partial index
+	 * tickets_major holds only major incidents, a handful of rows: they
+	 * are read in full, since a status IN list would cost the building of
+	 * a temporary table on each run (half the time of the query). */
 	static const char sql[] = "SELECT max(id) FROM tickets "
-	    "WHERE type = 'major' AND status IN ('new', 'open', 'pending') "
-	    "AND (+category = ?1 OR +major_rule = ?2) AND id != ?3";
+	    "INDEXED BY tickets_major WHERE type = 'major' "
+	    "AND status != 'resolved' AND status != 'closed' "
+	    "AND (category = ?1 OR major_rule = ?2) AND id != ?3";
 	sqlite3_stmt *s;
 	int rc;
 

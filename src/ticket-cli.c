@@ -129,9 +129,11 @@ log_request(struct desk *d, struct ticket *t, const char *body,
 	    .body = body };
 	struct store_event e = { .at = d->now, .actor = actor,
 	    .event = "create", .detail = t->channel };
+	int declared = strcmp(t->type, "major") == 0;
 	int64_t id, joined;
 
-	if (store_ticket_insert(d->store, t, cause) == -1)
+	if (major_find_parent(d, t, declared, 0, cause) == -1 ||
+	    store_ticket_insert(d->store, t, cause) == -1)
 		return -1;
 	in.ticket_id = e.ticket_id = t->id;
 	if (store_message_insert_local(d->store, &in, &l, &id, cause) == -1 ||
@@ -142,8 +144,7 @@ log_request(struct desk *d, struct ticket *t, const char *body,
 	    log_safe(actor));
 	/* A phone call about an open major incident joins it, and counts
 	 * towards a burst like mail does. */
-	if (major_on_new_ticket(d, t, strcmp(t->type, "major") == 0, 0,
-	    &joined, cause) == -1)
+	if (major_on_new_ticket(d, t, declared, 0, &joined, cause) == -1)
 		return -1;
 	if (notify_ticket_logged(d, t, cause) == -1 ||
 	    notify_agents_new(d, t, cause) == -1)
