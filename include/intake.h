@@ -14,13 +14,25 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct conf;
 struct desk;
 struct message;
+struct rules;
+struct rules_outcome;
 
 struct intake_source {
 	const char *name;	/* "stdin", "file:PATH", "imap:NAME:V:UID" */
 	const char *client;	/* default client of the mailbox, or NULL */
 	const char *queue;	/* default queue of the mailbox, or NULL */
+	/*
+	 * 0: the message gets a savepoint of its own, and a failure undoes
+	 * it alone.  1: the caller holds a savepoint (or the transaction)
+	 * over a group of messages and, when one fails, rolls the group
+	 * back and takes it again one savepoint each.  A savepoint per
+	 * message costs SQLite a copy of every page the message touches:
+	 * some 15% of the store's time in a batch.
+	 */
+	int	    grouped;
 };
 
 enum intake_status {
@@ -44,10 +56,30 @@ int	 intake_message(struct desk *, const char *raw, size_t len,
 	    char **cause);
 
 /* The same for a message already parsed (by mime_parse(), which may have
- * run on another thread): the caller keeps and frees m. */
+ * run on another thread), and classified when verdict is not NULL: the
+ * caller keeps and frees m and verdict. */
 int	 intake_parsed(struct desk *, const struct message *m,
+	    const struct rules_outcome *verdict,
 	    const struct intake_source *, struct intake_result *,
 	    char **cause);
+
+/*
+ * What a worker thread does ahead of the store (ingest-pipe.h,
+ * parse-ahead.h): the MIME parse, and the verdict of the rules, which
+ * reads nothing but the message, the rules and the config.  These two
+ * must not change until the result is stored.  intake_ahead_run() fills
+ * *a (msg NULL: not mail); intake_ahead_free() frees what it holds.
+ */
+struct intake_ahead {
+	struct message		*msg;
+	struct rules_outcome	*verdict;
+};
+void	 intake_ahead_run(const struct rules *, const struct conf *,
+	    const char *raw, size_t len, struct intake_ahead *);
+void	 intake_ahead_free(struct intake_ahead *);
+/* The rules' verdict on m (rs may be NULL: no rules); thread-safe. */
+void	 intake_classify(const struct rules *rs, const struct conf *,
+	    const struct message *m, struct rules_outcome *o);
 /* Counts and logs what mime_parse() refused (len bytes) as not mail. */
 void	 intake_not_mail(const struct intake_source *, size_t len,
 	    struct intake_result *);

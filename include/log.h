@@ -20,7 +20,8 @@ void	log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
 /* One key=value business event, logged at info level. */
 void	log_event(const char *, ...) __attribute__((format(printf, 1, 2)));
 /* Makes a value safe for a key=value line: no spaces, no control bytes,
- * at most 200 bytes.  Returns a static buffer (one of a few in rotation). */
+ * at most 200 bytes.  Returns a static buffer (one of a few in rotation,
+ * per thread). */
 const char *log_safe(const char *);
 
 #endif

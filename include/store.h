@@ -45,10 +45,13 @@ int	 store_bulk(struct store *, char **cause);
 int	 store_begin(struct store *, char **cause);
 int	 store_commit(struct store *, char **cause);
 void	 store_rollback(struct store *);
-/* Savepoints let a batch keep going past one bad message. */
-int	 store_savepoint(struct store *, char **cause);
-int	 store_release(struct store *, char **cause);
-void	 store_rollback_savepoint(struct store *);
+/* Savepoints let a batch keep going past one bad message: one for each
+ * message, or one for a group of messages (see intake_source.grouped),
+ * within which each message may have its own. */
+enum store_sp { STORE_SP_MESSAGE, STORE_SP_GROUP };
+int	 store_savepoint(struct store *, enum store_sp, char **cause);
+int	 store_release(struct store *, enum store_sp, char **cause);
+void	 store_rollback_savepoint(struct store *, enum store_sp);
 
 /* ---- tickets (store-ticket.c) ---- */
 int	 store_ticket_insert(struct store *, struct ticket *, char **cause);

@@ -23,7 +23,8 @@
 #include "progress.h"
 #include "store.h"
 
-#define INGEST_BATCH 500
+#define INGEST_BATCH 500	/* messages a commit */
+#define INGEST_GROUP 32		/* messages under one savepoint */
 
 struct ingest {
 	struct desk	 desk;
@@ -32,6 +33,11 @@ struct ingest {
 	size_t		 in_batch;
 	int		 tempfail;	/* stop: the rest must be retried */
 	int		 failed;	/* a message failed for good */
+	/* The group under the savepoint (see intake_source.grouped): its
+	 * messages are kept until it is released, to be taken again. */
+	struct ingest_item group[INGEST_GROUP];
+	size_t		 ngroup;
+	size_t		 group_count[INTAKE_NOT_MAIL + 1];
 };
 
 static int
@@ -68,38 +74,54 @@ batch_begin(struct ingest *in)
 }
 
 /*
- * One message: raw bytes to parse, or (raw NULL) a message parsed ahead
- * by the worker, m NULL when it was not mail.  Returns -1 when the run
- * must stop (temporary failure).
+ * The intake of one message: raw bytes to parse, or (raw NULL) a message
+ * parsed and classified ahead by the worker, a->msg NULL when it was not
+ * mail.  Returns 0 (stored, or failed for good), -1 when the run must
+ * stop (temporary failure), 1 when it failed in a group.
  */
 static int
-ingest_one(struct ingest *in, const char *name, const char *raw, size_t len,
-    const struct message *m)
+intake_one(struct ingest *in, const char *name, const char *raw, size_t len,
+    const struct intake_ahead *a, int grouped)
 {
-	struct intake_source src = { .name = name };
+	struct intake_source src = { .name = name, .grouped = grouped };
 	struct intake_result res;
 	char *cause;
 	int rc = 0;
 
-	if (batch_begin(in) == -1)
-		return -1;
 	in->desk.now = clock_now();
 	if (raw != NULL)
 		rc = intake_message(&in->desk, raw, len, &src, &res, &cause);
-	else if (m != NULL)
-		rc = intake_parsed(&in->desk, m, &src, &res, &cause);
+	else if (a->msg != NULL)
+		rc = intake_parsed(&in->desk, a->msg, a->verdict, &src, &res,
+		    &cause);
 	else
 		intake_not_mail(&src, len, &res);
-	if (rc == -1) {
-		log_warn("%s: %s", name, cause);
-		free(cause);
-		if (res.temporary) {
-			in->tempfail = 1;
-			return -1;
-		}
-		in->failed = 1;
-	} else
+	if (rc == 0) {
 		in->count[res.status]++;
+		return 0;
+	}
+	if (grouped) {
+		/* Said again when the message is taken alone. */
+		free(cause);
+		return 1;
+	}
+	log_warn("%s: %s", name, cause);
+	free(cause);
+	if (res.temporary) {
+		in->tempfail = 1;
+		return -1;
+	}
+	in->failed = 1;
+	return 0;
+}
+
+/* One message read by the caller (see intake_one); -1: stop the run. */
+static int
+ingest_one(struct ingest *in, const char *name, const char *raw, size_t len)
+{
+	if (batch_begin(in) == -1 || intake_one(in, name, raw, len, NULL, 0)
+	    == -1)
+		return -1;
 	in->in_batch++;
 	progress_step(&in->progress, 1);
 	if (in->in_batch >= INGEST_BATCH)
@@ -121,7 +143,7 @@ ingest_path(struct ingest *in, const char *path)
 		return 0;
 	}
 	name = xasprintf("file:%s", path);
-	rc = ingest_one(in, name, raw, len, NULL);
+	rc = ingest_one(in, name, raw, len);
 	free(name);
 	free(raw);
 	return rc;
@@ -144,7 +166,7 @@ ingest_stdin(struct ingest *in)
 		in->tempfail = 1;
 		return -1;
 	}
-	rc = ingest_one(in, "stdin", b.data ? b.data : "", b.len, NULL);
+	rc = ingest_one(in, "stdin", b.data ? b.data : "", b.len);
 	buf_free(&b);
 	return rc;
 }
@@ -172,6 +194,85 @@ list_dir(const char *dir, char ***names, size_t *n)
 	closedir(d);
 }
 
+/* Gives the group's messages back to the worker; commits when the batch
+ * is full.  -1: stop the run. */
+static int
+group_end(struct ingest *in, struct ingest_pipe *p)
+{
+	for (size_t i = 0; i < in->ngroup; i++)
+		ingest_pipe_spent(p, &in->group[i]);
+	in->ngroup = 0;
+	if (in->tempfail)
+		return -1;
+	return in->in_batch >= INGEST_BATCH ? batch_commit(in) : 0;
+}
+
+static int
+group_release(struct ingest *in, struct ingest_pipe *p)
+{
+	char *cause;
+
+	if (in->ngroup > 0 && store_release(in->desk.store, STORE_SP_GROUP,
+	    &cause) == -1) {
+		log_warn("release: %s", cause);
+		free(cause);
+		in->tempfail = 1;
+	}
+	return group_end(in, p);
+}
+
+/* A message of the group failed: the group is undone and taken again,
+ * each message under its own savepoint, so that only the bad one is
+ * left out (and said). */
+static int
+group_again(struct ingest *in, struct ingest_pipe *p)
+{
+	int rc = 0;
+
+	store_rollback_savepoint(in->desk.store, STORE_SP_GROUP);
+	memcpy(in->count, in->group_count, sizeof(in->count));
+	log_info("ingest: a message failed: its group of %zu is taken again "
+	    "one by one", in->ngroup);
+	for (size_t i = 0; i < in->ngroup && rc == 0; i++)
+		rc = intake_one(in, in->group[i].name, NULL, in->group[i].len,
+		    &in->group[i].ahead, 0);
+	return group_end(in, p);
+}
+
+/* One message parsed ahead, into the group (which takes it over). */
+static int
+ingest_grouped(struct ingest *in, struct ingest_pipe *p,
+    struct ingest_item *it)
+{
+	char *cause;
+	int rc;
+
+	if (in->ngroup == 0) {
+		if (batch_begin(in) == -1) {
+			ingest_pipe_spent(p, it);
+			return -1;
+		}
+		if (store_savepoint(in->desk.store, STORE_SP_GROUP, &cause)
+		    == -1) {
+			log_warn("savepoint: %s", cause);
+			free(cause);
+			in->tempfail = 1;
+			ingest_pipe_spent(p, it);
+			return -1;
+		}
+		memcpy(in->group_count, in->count, sizeof(in->count));
+	}
+	in->group[in->ngroup++] = *it;
+	rc = intake_one(in, it->name, NULL, it->len, &it->ahead, 1);
+	in->in_batch++;
+	progress_step(&in->progress, 1);
+	if (rc == 1)
+		return group_again(in, p);
+	if (in->ngroup == INGEST_GROUP || in->in_batch >= INGEST_BATCH)
+		return group_release(in, p);
+	return 0;
+}
+
 /* Stores what the worker parsed, in order; -1 when the run must stop. */
 static int
 ingest_piped(struct ingest *in, struct ingest_pipe *p)
@@ -183,10 +284,14 @@ ingest_piped(struct ingest *in, struct ingest_pipe *p)
 		if (it.error != NULL) {
 			log_warn("%s", it.error);
 			in->failed = 1;
+			ingest_pipe_spent(p, &it);
 		} else
-			rc = ingest_one(in, it.name, NULL, it.len, it.msg);
-		ingest_pipe_spent(p, &it);
+			rc = ingest_grouped(in, p, &it);
 	}
+	if (rc == 0)
+		rc = group_release(in, p);
+	else
+		group_end(in, p);
 	return rc;
 }
 
@@ -211,7 +316,8 @@ ingest_maildir(struct ingest *in, const char *dir, int quiet)
 	if (n > 0)
 		qsort(names, n, sizeof(char *), name_cmp);
 	progress_start(&in->progress, "ingest", n, quiet);
-	if ((p = ingest_pipe_files(names, n)) != NULL) {
+	if ((p = ingest_pipe_files(names, n, in->desk.rules,
+	    in->desk.conf)) != NULL) {
 		ingest_piped(in, p);
 		free(ingest_pipe_end(p));
 	} else
@@ -231,7 +337,7 @@ mbox_cb(void *arg, const char *raw, size_t len, size_t index)
 	char name[64];
 
 	snprintf(name, sizeof(name), "mbox:%zu", index);
-	return ingest_one(in, name, raw, len, NULL);
+	return ingest_one(in, name, raw, len);
 }
 
 static void
@@ -279,7 +385,8 @@ run_sources(struct ingest *in, int argc, char **argv, const char *maildir,
 		return ingest_maildir(in, maildir, quiet);
 	if (mbox != NULL) {
 		progress_start(&in->progress, "ingest", 0, quiet);
-		if ((p = ingest_pipe_mbox(mbox)) != NULL) {
+		if ((p = ingest_pipe_mbox(mbox, in->desk.rules,
+		    in->desk.conf)) != NULL) {
 			ingest_piped(in, p);
 			cause = ingest_pipe_end(p);
 			rc = cause != NULL ? -1 : 0;

@@ -36,6 +36,8 @@ struct ingest_pipe {
 	size_t		 npaths;
 	const char	*mbox;
 	char		*error;		/* the mbox could not be read */
+	const struct rules *rules;
+	const struct conf *conf;
 	double		 cpu_worker;	/* CPU seconds of the worker */
 	double		 cpu_start;	/* of the consumer, at the start */
 };
@@ -86,10 +88,9 @@ put(struct ingest_pipe *p, struct ingest_item *it)
 }
 
 static void
-parse(struct ingest_item *it)
+parse(const struct ingest_pipe *p, struct ingest_item *it)
 {
-	if (mime_parse(it->raw, it->len, &it->msg) == -1)
-		it->msg = NULL;
+	intake_ahead_run(p->rules, p->conf, it->raw, it->len, &it->ahead);
 }
 
 static void
@@ -101,7 +102,7 @@ read_files(struct ingest_pipe *p)
 		memset(&it, 0, sizeof(it));
 		it.name = xasprintf("file:%s", p->paths[i]);
 		if (file_read(p->paths[i], &it.raw, &it.len, &it.error) == 0)
-			parse(&it);
+			parse(p, &it);
 		if (put(p, &it) == -1)
 			return;
 	}
@@ -118,7 +119,7 @@ mbox_message(void *arg, const char *raw, size_t len, size_t index)
 	memcpy(it.raw, raw, len);
 	it.raw[len] = '\0';
 	it.len = len;
-	parse(&it);
+	parse(arg, &it);
 	return put(arg, &it) == -1;
 }
 
@@ -167,20 +168,26 @@ start(struct ingest_pipe *p)
 }
 
 struct ingest_pipe *
-ingest_pipe_files(char *const *paths, size_t n)
+ingest_pipe_files(char *const *paths, size_t n, const struct rules *rs,
+    const struct conf *conf)
 {
 	struct ingest_pipe *p = xcalloc(1, sizeof(*p));
 
+	p->rules = rs;
+	p->conf = conf;
 	p->paths = paths;
 	p->npaths = n;
 	return start(p);
 }
 
 struct ingest_pipe *
-ingest_pipe_mbox(const char *mbox)
+ingest_pipe_mbox(const char *mbox, const struct rules *rs,
+    const struct conf *conf)
 {
 	struct ingest_pipe *p = xcalloc(1, sizeof(*p));
 
+	p->rules = rs;
+	p->conf = conf;
 	p->mbox = mbox;
 	return start(p);
 }
@@ -225,7 +232,7 @@ ingest_pipe_spent(struct ingest_pipe *p, struct ingest_item *it)
 void
 ingest_item_free(struct ingest_item *it)
 {
-	message_free(it->msg);
+	intake_ahead_free(&it->ahead);
 	free(it->raw);
 	free(it->name);
 	free(it->error);

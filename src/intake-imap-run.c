@@ -41,7 +41,9 @@ struct chunk {
 	int			 received;
 };
 
-enum take { TAKE_OK, TAKE_FAILED, TAKE_TEMP };
+/* TAKE_AGAIN: failed in a group (intake_source.grouped): the chunk is
+ * to be taken again, one savepoint a message. */
+enum take { TAKE_OK, TAKE_FAILED, TAKE_TEMP, TAKE_AGAIN };
 
 /* The RFC822.SIZE of uid (giants are rare: a scan will do), else dflt. */
 static size_t
@@ -82,12 +84,13 @@ count(struct intake_imap_stats *st, enum intake_status s)
  * MIME parse comes from pa (message ipa) when a worker parsed it ahead. */
 static enum take
 take(struct pass *p, const struct imap_msg *m, int giant,
-    struct parse_ahead *pa, size_t ipa, char **cause)
+    struct parse_ahead *pa, size_t ipa, int grouped, char **cause)
 {
 	const struct conf_imap *mc = p->mc;
 	struct intake_source src = {
 		.client = *mc->client != '\0' ? mc->client : NULL,
 		.queue = *mc->queue != '\0' ? mc->queue : NULL,
+		.grouped = grouped,
 	};
 	struct intake_result res;
 	char name[256], *c = NULL;
@@ -103,18 +106,23 @@ take(struct pass *p, const struct imap_msg *m, int giant,
 		    &res, &c);
 		p->st->oversized += r == 0;
 	} else if (pa != NULL) {
-		const struct message *pm = parse_ahead_get(pa, ipa);
+		const struct intake_ahead *a = parse_ahead_get(pa, ipa);
 		r = 0;
-		if (pm == NULL)
+		if (a->msg == NULL)
 			intake_not_mail(&src, m->len, &res);
 		else
-			r = intake_parsed(p->desk, pm, &src, &res, &c);
+			r = intake_parsed(p->desk, a->msg, a->verdict, &src,
+			    &res, &c);
 		parse_ahead_done(pa, ipa);
 	} else
 		r = intake_message(p->desk, m->data, m->len, &src, &res, &c);
 	if (r == 0) {
 		count(p->st, res.status);
 		return TAKE_OK;
+	}
+	if (grouped) {
+		free(c);
+		return TAKE_AGAIN;
 	}
 	if (res.temporary) {
 		*cause = xasprintf("UID %u: %s", m->uid, c);
@@ -268,6 +276,72 @@ fail:
 	return -1;
 }
 
+/* What the intake of a chunk decided, message by message. */
+struct taken {
+	unsigned char	*ok;		/* by index in the chunk */
+	uint32_t	*done, *failed;	/* UIDs */
+	size_t		 nd, nf;
+	size_t		 stepped;	/* progress steps already given */
+};
+
+/*
+ * The messages of chunk c through the desk, in the transaction.  grouped:
+ * without a savepoint each (see intake_source.grouped); returns 1 when one
+ * of them failed, and the caller then rolls back and takes the chunk
+ * again with grouped 0.  *temp_cause gets a temporary failure that ended
+ * the chunk early.
+ */
+static int
+take_chunk(struct pass *p, struct chunk *c, int grouped, struct taken *t,
+    char **temp_cause)
+{
+	struct parse_ahead_src *src;
+	struct parse_ahead *pa;
+	const struct imap_msg *m;
+	size_t i = 0, j = 0, k = 0;
+	int giant, again = 0;
+
+	/* MIME parsing and rules on the other core while this one stores. */
+	src = xcalloc(c->fs.n + 1, sizeof(*src));
+	for (size_t n = 0; n < c->fs.n; n++) {
+		src[n].data = c->fs.msgs[n].data;
+		src[n].len = c->fs.msgs[n].len;
+	}
+	pa = parse_ahead_start(src, c->fs.n, p->desk->rules, p->desk->conf);
+	while (!again && (m = next_msg(&c->fs, &i, &c->fb, &j, &giant)) !=
+	    NULL) {
+		if (intake_imap_stopping(p))
+			break;
+		switch (take(p, m, giant, giant ? NULL : pa,
+		    giant ? 0 : (size_t)(m - c->fs.msgs), grouped,
+		    temp_cause)) {
+		case TAKE_AGAIN:
+			again = 1;
+			continue;
+		case TAKE_TEMP:
+			break;
+		case TAKE_FAILED:
+			t->failed[t->nf++] = m->uid;
+			mark_taken(c, t->ok, m->uid);
+			break;
+		case TAKE_OK:
+			t->done[t->nd++] = m->uid;
+			mark_taken(c, t->ok, m->uid);
+			break;
+		}
+		if (*temp_cause != NULL)
+			break;
+		if (k++ == t->stepped && p->hooks != NULL &&
+		    p->hooks->step != NULL) {
+			p->hooks->step(p->hooks->arg);
+			t->stepped++;
+		}
+	}
+	parse_ahead_end(pa);
+	free(src);
+	return again;
+}
+
 /* Intake of a fetched chunk in one transaction with the checkpoint.
  * *temp_cause gets a temporary failure that ended the chunk early. */
 static int
@@ -276,49 +350,35 @@ commit_chunk(struct pass *p, struct chunk *c, struct chunk *next,
     char **temp_cause, char **cause)
 {
 	struct store *store = p->desk->store;
-	unsigned char *ok = xcalloc(c->n, 1);
-	struct parse_ahead_src *src;
-	struct parse_ahead *pa;
-	const struct imap_msg *m;
-	size_t i = 0, j = 0;
+	struct intake_imap_stats before = *p->st;
+	struct taken t = { .ok = xcalloc(c->n, 1), .done = done,
+	    .failed = failed };
+	unsigned char *ok = t.ok;
 	uint32_t last;
-	int giant;
 
 	*nd = *nf = 0;
 	if (store_begin(store, cause) == -1) {
 		free(ok);
 		return intake_imap_fail_store(p);
 	}
-	/* MIME parsing on the other core while this one stores. */
-	src = xcalloc(c->fs.n + 1, sizeof(*src));
-	for (size_t k = 0; k < c->fs.n; k++) {
-		src[k].data = c->fs.msgs[k].data;
-		src[k].len = c->fs.msgs[k].len;
-	}
-	pa = parse_ahead_start(src, c->fs.n);
-	while ((m = next_msg(&c->fs, &i, &c->fb, &j, &giant)) != NULL) {
-		if (intake_imap_stopping(p))
-			break;
-		switch (take(p, m, giant, giant ? NULL : pa,
-		    giant ? 0 : (size_t)(m - c->fs.msgs), temp_cause)) {
-		case TAKE_TEMP:
-			break;
-		case TAKE_FAILED:
-			failed[(*nf)++] = m->uid;
-			mark_taken(c, ok, m->uid);
-			break;
-		case TAKE_OK:
-			done[(*nd)++] = m->uid;
-			mark_taken(c, ok, m->uid);
-			break;
+	if (take_chunk(p, c, 1, &t, temp_cause) == 1) {
+		/* Rare: a message failed.  Undone with the others, then all
+		 * are taken again one savepoint each. */
+		log_info("mailbox=%s event=chunk-again messages=%zu: a message "
+		    "failed, the others are taken again one by one", p->label,
+		    c->n);
+		store_rollback(store);
+		*p->st = before;
+		memset(ok, 0, c->n);
+		t.nd = t.nf = 0;
+		if (store_begin(store, cause) == -1) {
+			free(ok);
+			return intake_imap_fail_store(p);
 		}
-		if (*temp_cause != NULL)
-			break;
-		if (p->hooks != NULL && p->hooks->step != NULL)
-			p->hooks->step(p->hooks->arg);
+		take_chunk(p, c, 0, &t, temp_cause);
 	}
-	parse_ahead_end(pa);
-	free(src);
+	*nd = t.nd;
+	*nf = t.nf;
 	last = checkpoint_after(c, ok);
 	free(ok);
 	/* The keyword goes on before the commit: killed in between, the

@@ -232,44 +232,52 @@ out:
 	return rc;
 }
 
-static int
-classify(struct desk *d, const struct message *m, struct rules_outcome *o)
+void
+intake_classify(const struct rules *rs, const struct conf *conf,
+    const struct message *m, struct rules_outcome *o)
 {
 	memset(o, 0, sizeof(*o));
-	if (d->rules != NULL)
-		rules_eval(d->rules, m, o, NULL);
-	rules_outcome_finish(o, d->conf);
-	return 0;
+	if (rs != NULL)
+		rules_eval(rs, m, o, NULL);
+	rules_outcome_finish(o, conf);
 }
 
+/* verdict: the rules' outcome computed ahead, or NULL. */
 static int
 new_or_linked(struct desk *d, const struct message *m,
-    const struct guard_verdict *v, const struct intake_source *src,
-    int64_t linked, struct intake_result *res, char **cause)
+    const struct rules_outcome *verdict, const struct guard_verdict *v,
+    const struct intake_source *src, int64_t linked,
+    struct intake_result *res, char **cause)
 {
-	struct rules_outcome o;
-	int rc;
+	struct rules_outcome mine;
+	const struct rules_outcome *o = verdict;
+	int rc = 0;
 
-	classify(d, m, &o);
-	if (o.drop) {
+	if (o == NULL) {
+		intake_classify(d->rules, d->conf, m, &mine);
+		o = &mine;
+	}
+	if (o->drop) {
 		log_event("event=drop rule=%s from=<%s> msgid=<%s>",
-		    o.nmatched ? log_safe(o.matched[o.nmatched - 1]) : "-",
+		    o->nmatched ? log_safe(o->matched[o->nmatched - 1]) : "-",
 		    log_safe(m->from.addr), log_safe(m->message_id));
 		res->status = INTAKE_DROPPED;
-		rules_outcome_free(&o);
-		return 0;
+	} else {
+		rc = create_ticket(d, m, v, o, src, linked, &res->ticket_id,
+		    cause);
+		if (rc == 0)
+			res->status = INTAKE_NEW;
 	}
-	rc = create_ticket(d, m, v, &o, src, linked, &res->ticket_id, cause);
-	rules_outcome_free(&o);
-	if (rc == 0)
-		res->status = INTAKE_NEW;
+	if (o == &mine)
+		rules_outcome_free(&mine);
 	return rc;
 }
 
 static int
 threaded(struct desk *d, const struct message *m,
-    const struct guard_verdict *v, const struct intake_source *src,
-    int64_t id, enum thread_how how, struct intake_result *res, char **cause)
+    const struct rules_outcome *verdict, const struct guard_verdict *v,
+    const struct intake_source *src, int64_t id, enum thread_how how,
+    struct intake_result *res, char **cause)
 {
 	struct ticket *t;
 	int rc, score;
@@ -291,7 +299,7 @@ threaded(struct desk *d, const struct message *m,
 		/* A closed ticket stays closed: the reply opens a new ticket
 		 * that points back at it. */
 		ticket_free(t);
-		return new_or_linked(d, m, v, src, id, res, cause);
+		return new_or_linked(d, m, verdict, v, src, id, res, cause);
 	}
 	rc = append_reply(d, t, m, v, src, cause);
 	ticket_free(t);
@@ -301,7 +309,8 @@ threaded(struct desk *d, const struct message *m,
 }
 
 static int
-route(struct desk *d, const struct message *m, const struct intake_source *src,
+route(struct desk *d, const struct message *m,
+    const struct rules_outcome *verdict, const struct intake_source *src,
     struct intake_result *res, char **cause)
 {
 	struct guard_verdict v;
@@ -327,8 +336,8 @@ route(struct desk *d, const struct message *m, const struct intake_source *src,
 	if ((r = thread_find(d, m, &id, &how, cause)) == TRI_LATER)
 		return -1;
 	if (r == TRI_YES)
-		return threaded(d, m, &v, src, id, how, res, cause);
-	return new_or_linked(d, m, &v, src, 0, res, cause);
+		return threaded(d, m, verdict, &v, src, id, how, res, cause);
+	return new_or_linked(d, m, verdict, &v, src, 0, res, cause);
 }
 
 void
@@ -343,7 +352,8 @@ intake_not_mail(const struct intake_source *src, size_t len,
 
 int
 intake_parsed(struct desk *d, const struct message *m,
-    const struct intake_source *src, struct intake_result *res, char **cause)
+    const struct rules_outcome *verdict, const struct intake_source *src,
+    struct intake_result *res, char **cause)
 {
 	int rc;
 
@@ -352,17 +362,18 @@ intake_parsed(struct desk *d, const struct message *m,
 		log_info("source=%s msgid=<%s> parse warnings: %s",
 		    log_safe(src->name), log_safe(m->message_id),
 		    log_safe(m->warnings));
-	if (store_savepoint(d->store, cause) == -1) {
+	if (!src->grouped && store_savepoint(d->store, STORE_SP_MESSAGE, cause) == -1) {
 		res->temporary = store_temporary(d->store);
 		return -1;
 	}
 	attach_tempfail = 0;
-	rc = route(d, m, src, res, cause);
-	if (rc == 0)
-		rc = store_release(d->store, cause);
+	rc = route(d, m, verdict, src, res, cause);
+	if (rc == 0 && !src->grouped)
+		rc = store_release(d->store, STORE_SP_MESSAGE, cause);
 	if (rc == -1) {
 		res->temporary = attach_tempfail || store_temporary(d->store);
-		store_rollback_savepoint(d->store);
+		if (!src->grouped)
+			store_rollback_savepoint(d->store, STORE_SP_MESSAGE);
 	}
 	return rc;
 }
@@ -378,7 +389,7 @@ intake_message(struct desk *d, const char *raw, size_t len,
 		intake_not_mail(src, len, res);
 		return 0;
 	}
-	rc = intake_parsed(d, m, src, res, cause);
+	rc = intake_parsed(d, m, NULL, src, res, cause);
 	message_free(m);
 	return rc;
 }

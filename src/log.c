@@ -73,8 +73,8 @@ LOG_FN(log_event, LOG_LEVEL_INFO, NULL)
 const char *
 log_safe(const char *s)
 {
-	static char ring[4][208];
-	static int next;
+	static _Thread_local char ring[4][208];
+	static _Thread_local int next;
 	char *out = ring[next++ % 4];
 	size_t n = 0;
 

@@ -1,20 +1,25 @@
 /* SPDX-License-Identifier: ISC */
-/* MIME parsing on a worker thread, a bounded lead ahead of the store. */
+/* MIME parsing and rules on a worker thread, a bounded lead ahead of the
+ * store. */
 #include "config.h"
 
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <libxml/parser.h>
 
 #include "guichet.h"
+#include "intake.h"
 #include "mime.h"
 #include "parse-ahead.h"
 
 struct parse_ahead {
 	const struct parse_ahead_src *src;
 	size_t		 n;
-	struct message	**msg;
+	const struct rules *rules;
+	const struct conf *conf;
+	struct intake_ahead *res;
 	unsigned char	*ready;
 	size_t		 parsed;	/* the worker's next index */
 	size_t		 consumed;	/* the store's next index */
@@ -28,7 +33,7 @@ static void *
 worker(void *arg)
 {
 	struct parse_ahead *pa = arg;
-	struct message *m;
+	struct intake_ahead a;
 	size_t i;
 
 	for (;;) {
@@ -42,10 +47,10 @@ worker(void *arg)
 		}
 		i = pa->parsed;
 		pthread_mutex_unlock(&pa->lock);
-		if (mime_parse(pa->src[i].data, pa->src[i].len, &m) == -1)
-			m = NULL;
+		intake_ahead_run(pa->rules, pa->conf, pa->src[i].data,
+		    pa->src[i].len, &a);
 		pthread_mutex_lock(&pa->lock);
-		pa->msg[i] = m;
+		pa->res[i] = a;
 		pa->ready[i] = 1;
 		pa->parsed = i + 1;
 		pthread_cond_broadcast(&pa->cond);
@@ -57,7 +62,8 @@ worker(void *arg)
 }
 
 struct parse_ahead *
-parse_ahead_start(const struct parse_ahead_src *src, size_t n)
+parse_ahead_start(const struct parse_ahead_src *src, size_t n,
+    const struct rules *rs, const struct conf *conf)
 {
 	struct parse_ahead *pa = xcalloc(1, sizeof(*pa));
 
@@ -65,14 +71,16 @@ parse_ahead_start(const struct parse_ahead_src *src, size_t n)
 	xmlInitParser();
 	pa->src = src;
 	pa->n = n;
-	pa->msg = xcalloc(n + 1, sizeof(*pa->msg));
+	pa->rules = rs;
+	pa->conf = conf;
+	pa->res = xcalloc(n + 1, sizeof(*pa->res));
 	pa->ready = xcalloc(n + 1, 1);
 	pthread_mutex_init(&pa->lock, NULL);
 	pthread_cond_init(&pa->cond, NULL);
 	if (pthread_create(&pa->thread, NULL, worker, pa) != 0) {
 		pthread_mutex_destroy(&pa->lock);
 		pthread_cond_destroy(&pa->cond);
-		free(pa->msg);
+		free(pa->res);
 		free(pa->ready);
 		free(pa);
 		return NULL;
@@ -80,31 +88,28 @@ parse_ahead_start(const struct parse_ahead_src *src, size_t n)
 	return pa;
 }
 
-struct message *
+const struct intake_ahead *
 parse_ahead_get(struct parse_ahead *pa, size_t i)
 {
-	struct message *m;
-
 	pthread_mutex_lock(&pa->lock);
 	while (!pa->ready[i])
 		pthread_cond_wait(&pa->cond, &pa->lock);
-	m = pa->msg[i];
 	pthread_mutex_unlock(&pa->lock);
-	return m;
+	return &pa->res[i];
 }
 
 void
 parse_ahead_done(struct parse_ahead *pa, size_t i)
 {
-	struct message *m;
+	struct intake_ahead a;
 
 	pthread_mutex_lock(&pa->lock);
-	m = pa->msg[i];
-	pa->msg[i] = NULL;
+	a = pa->res[i];
+	memset(&pa->res[i], 0, sizeof(pa->res[i]));
 	pa->consumed = i + 1;
 	pthread_cond_broadcast(&pa->cond);
 	pthread_mutex_unlock(&pa->lock);
-	message_free(m);
+	intake_ahead_free(&a);
 }
 
 void
@@ -118,10 +123,10 @@ parse_ahead_end(struct parse_ahead *pa)
 	pthread_mutex_unlock(&pa->lock);
 	pthread_join(pa->thread, NULL);
 	for (size_t i = 0; i < pa->n; i++)
-		message_free(pa->msg[i]);
+		intake_ahead_free(&pa->res[i]);
 	pthread_mutex_destroy(&pa->lock);
 	pthread_cond_destroy(&pa->cond);
-	free(pa->msg);
+	free(pa->res);
 	free(pa->ready);
 	free(pa);
 }

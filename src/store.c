@@ -219,31 +219,30 @@ store_run(struct store *st, const char *sql, const char *what, char **cause)
 	return store_step_done(st, s, what, cause);
 }
 
-int
-store_savepoint(struct store *st, char **cause)
-{
-	static const char sql[] = "SAVEPOINT msg";
+/* By enum store_sp: the statement literals are the cache's keys. */
+static const char *const sp_begin[] = { "SAVEPOINT msg", "SAVEPOINT grp" };
+static const char *const sp_release[] = { "RELEASE msg", "RELEASE grp" };
+static const char *const sp_back[] = { "ROLLBACK TO msg", "ROLLBACK TO grp" };
 
-	return store_run(st, sql, "savepoint", cause);
+int
+store_savepoint(struct store *st, enum store_sp sp, char **cause)
+{
+	return store_run(st, sp_begin[sp], "savepoint", cause);
 }
 
 int
-store_release(struct store *st, char **cause)
+store_release(struct store *st, enum store_sp sp, char **cause)
 {
-	static const char sql[] = "RELEASE msg";
-
-	return store_run(st, sql, "release", cause);
+	return store_run(st, sp_release[sp], "release", cause);
 }
 
 void
-store_rollback_savepoint(struct store *st)
+store_rollback_savepoint(struct store *st, enum store_sp sp)
 {
-	static const char back[] = "ROLLBACK TO msg";
-	static const char rel[] = "RELEASE msg";
 	char *cause = NULL;
 
-	if (store_run(st, back, "rollback to", &cause) == -1 ||
-	    store_run(st, rel, "release", &cause) == -1) {
+	if (store_run(st, sp_back[sp], "rollback to", &cause) == -1 ||
+	    store_run(st, sp_release[sp], "release", &cause) == -1) {
 		free(cause);
 		cause = NULL;
 	}

@@ -160,10 +160,13 @@ EOF
 for i in 1 2 3 4 5 6; do h_deliver helpdesk "$H_DIR/fail/$i.eml"; done
 h_conf_imap batch=2 | sed "s|^attachments = .*|attachments = $H_DIR/not-a-dir/att|" \
     > "$CONF"
-G fetch --quiet 2>"$H_DIR/err"
+G -v fetch --quiet 2>"$H_DIR/err"
 is "$?" 70 "a message refused for good: exit 70"
 like "$(cat "$H_DIR/err")" "event=intake-failed .*GuichetFailed" \
     "the refusal is logged"
+like "$(cat "$H_DIR/err")" "event=chunk-again messages=2" \
+    "its chunk, stored without a savepoint a message, is taken again"
+is "$(grep -c "event=intake-failed" "$H_DIR/err")" 1 "the refusal is said once"
 is "$(tickets)" $((n + 5)) "the five others are tickets"
 is "$(h_imap_count helpdesk INBOX KEYWORD '$GuichetFailed')" 1 \
     "the refused one has the keyword"

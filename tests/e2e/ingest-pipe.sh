@@ -101,6 +101,42 @@ G mbox ingest --mbox "$H_DIR/bad.mbox" 2>"$H_DIR/bad.err"
 is "$?" 66 "not an mbox: 66"
 like "$(cat "$H_DIR/bad.err")" "not an mbox" "and said so"
 
+# Messages that fail for good (attachments cannot be written: their
+# directory is under a file) in the middle of the worker's groups of 32:
+# each group with one is taken again one savepoint a message, and the
+# run stores exactly what the serial path stores.
+broken() {
+	conf "$1"
+	sed -i "s|^attachments = .*|attachments = $H_DIR/not-a-dir/att|" \
+	    "$H_DIR/$1.conf"
+}
+: > "$H_DIR/not-a-dir"
+broken serialbad
+mapfile -t all < <(files)
+"$GUICHET" -c "$H_DIR/serialbad.conf" ingest "${all[@]}" \
+    2>"$H_DIR/serialbad.err"
+is "$?" 70 "serial ingest, attachments unwritable: exit 70"
+broken pipedbad
+G pipedbad ingest --notify --maildir "$H_DIR/maildir" 2>"$H_DIR/pipedbad.err"
+is "$?" 70 "ingest --maildir, attachments unwritable: exit 70"
+like "$(cat "$H_DIR/pipedbad.err")" "taken again one by one" \
+    "a group with a failure is taken again"
+nbad=$(grep -c "Not a directory" "$H_DIR/pipedbad.err")
+check "the failures are said once each ($nbad)" [ "$nbad" -gt 10 ]
+dump serialbad > "$H_DIR/serialbad.dump"
+dump pipedbad > "$H_DIR/pipedbad.dump"
+check "and it stores what the serial path stores" \
+    cmp -s "$H_DIR/serialbad.dump" "$H_DIR/pipedbad.dump"
+check "fewer messages than without the failures" [ \
+    "$(grep -c "'in', " "$H_DIR/pipedbad.dump")" -lt \
+    "$(grep -c "'in', " "$H_DIR/serial.dump")" ]
+is "$(grep -o 'ingested: .*' "$H_DIR/pipedbad.err")" \
+    "$(grep -o 'ingested: .*' "$H_DIR/serialbad.err")" \
+    "the summary counts what the serial path counts"
+G pipedbad ingest --notify --maildir "$H_DIR/maildir" 2>"$H_DIR/againbad.err"
+like "$(cat "$H_DIR/againbad.err")" "new=0 appended=0 duplicate=$((N - nbad)) " \
+    "a rerun finds the stored ones duplicates, and counts right"
+
 # kill -9 in the middle, then rerun: the same content as a clean run.  More
 # messages than a batch (500), so that the kill falls after a commit.
 "$H_PY" "$GEN" 1200 "$H_DIR/big" >/dev/null
