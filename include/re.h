@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * re.h - regular expressions: re.c is the only code that sees pcre2.h;
- * re-lit.c, re-litset.c and re-index.c add a prefilter in front of it.
+ * re-lit.c, re-litset.c and re-scan.c add a prefilter in front of it.
  *
  * A struct re is one compiled pattern: UTF-8 and Unicode properties
  * always on (PCRE2_UTF | PCRE2_UCP), JIT-compiled when the platform allows
@@ -68,8 +68,9 @@ unsigned int re_group_index(const struct re *, const char *name);
  * JIT; the default is on.
  */
 void	 re_set_jit(int on);
-/* The same for the prefilter (re_may_match() then always says 1): for
- * benchmarks and tests that compare the answers with it and without. */
+/* The same for the prefilter (patterns compiled then have no literals, so
+ * re_scan_may_match() always says 1): for benchmarks and tests that
+ * compare the answers with it and without. */
 void	 re_set_prefilter(int on);
 
 /* A zero limit leaves PCRE2's built-in default. */
@@ -94,30 +95,44 @@ int	 re_group(const struct re_match *, unsigned int i, const char **start,
 const char *re_match_error(const struct re_match *);
 
 /*
- * A prefilter for texts matched by many patterns (re-lit.c): index a text
- * once, then re_may_match() says in a few nanoseconds whether a pattern
- * can match it at all.  0 is certain (PCRE2 would say no match); 1 means
- * run re_exec().  An index takes about 4 bytes per byte of text (512 at
- * least); one per thread and text.
+ * A prefilter for texts matched by many patterns (re-lit.c, re-scan.c):
+ * gather the patterns (those of one field of a rule set, say) in a
+ * scanner, compile it once, then scan each text once; the scan sets one
+ * bit per literal found, and re_scan_may_match() then says in a few bit
+ * tests whether a pattern can match the text at all.  0 is certain
+ * (PCRE2 would say no match); 1 means run re_exec().  A scan reads about
+ * a character per nanosecond whatever the number of patterns.  A compiled
+ * scanner is immutable and may be shared by threads; the bits are the
+ * caller's.
  */
-struct re_index;
+struct re_scanner;
 
-struct re_index *re_index_new(void);
-void	 re_index_free(struct re_index *);
-/* Indexes one text: reset, then add. */
-void	 re_index_build(struct re_index *, const char *text, size_t len);
-/* Empties the index, sized for texts of len bytes in all. */
-void	 re_index_reset(struct re_index *, size_t len);
-/* Adds a text; a pattern may then match if it may match one of them. */
-void	 re_index_add(struct re_index *, const char *text, size_t len);
-int	 re_may_match(const struct re *, const struct re_index *);
+struct re_scanner *re_scanner_new(void);
+void	 re_scanner_free(struct re_scanner *);
+/* Adds the literals of re; returns the id to ask re_scan_may_match()
+ * with, or -1 when re has none (it may match anything). */
+int	 re_scanner_add(struct re_scanner *, const struct re *);
+/* After the last re_scanner_add(), before the first scan. */
+void	 re_scanner_compile(struct re_scanner *);
+/* The length of the bitset a scan fills, in 64-bit words (0 when no
+ * pattern has literals). */
+size_t	 re_scanner_words(const struct re_scanner *);
+/* Sets in hits (zeroed by the caller, then shared by every text of one
+ * field) the bits of the literals that occur in the text. */
+void	 re_scan(const struct re_scanner *, uint64_t *hits, const char *text,
+	    size_t len);
 /*
- * The prefilter of re in flat form (NULL when it has none), nwords long,
- * for callers that lay out many of them together; test a copy with
- * re_filter_may_match().
+ * The key of pattern id: the bits in hits (one per literal of the scanner)
+ * of its set of literals with the fewest; when none of them is set, the
+ * pattern cannot match.  Returns how many; 0 when the pattern has no
+ * literals or the scanner does not filter.  For callers that rule out
+ * many patterns at once from the few literals found.
  */
-const uint32_t *re_filter(const struct re *, size_t *nwords);
-int	 re_filter_may_match(const uint32_t *, const struct re_index *);
+size_t	 re_scanner_key(const struct re_scanner *, int id,
+	    const uint32_t **bits);
+/* 0 when pattern id cannot match any of the texts scanned into hits. */
+int	 re_scan_may_match(const struct re_scanner *, int id,
+	    const uint64_t *hits);
 /* The literals the prefilter looks for, "a|b" ("" when none), for tests
  * and traces; the caller frees. */
 char	*re_literals(const struct re *);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * re-int.h - shared by re.c, re-lit.c and re-index.c: the literals that
- * every match of a pattern must contain, and the trigram index of a text
- * that rules most patterns out without running PCRE2 (see re-lit.c).
+ * re-int.h - shared by re.c, re-lit.c, re-litset.c and re-scan.c: the
+ * literals that every match of a pattern must contain, which the scanner
+ * of re-scan.c looks for in a text to rule most patterns out without
+ * running PCRE2 (see re-lit.c).
  */
 #ifndef RE_INT_H
 #define RE_INT_H
@@ -31,7 +32,7 @@ struct re_lits {
 	size_t		  n;
 };
 
-#define RE_LIT_MIN	3	/* shorter literals have no 3-gram */
+#define RE_LIT_MIN	3	/* shorter literals rule out too little */
 #define RE_SET_MAX	16	/* strings in one set */
 #define RE_AND_MAX	4	/* sets required at once */
 #define RE_UNION_MAX	64	/* strings in a set from alternatives */
@@ -51,18 +52,15 @@ void	 re_strset_free(struct re_strset *);
 void	 re_lits_require(struct re_lits *, struct re_strset *set);
 void	 re_lits_require_all(struct re_lits *, struct re_lits *from);
 void	 re_lits_free(struct re_lits *);
+/* "vpn_wifi|vpn_dns & down": the literals, _ for white space and ? for
+ * any character without a symbol of its own. */
+char	*re_lits_text(const struct re_lits *);
 
 /* re-lit.c: reads the literals of a pattern PCRE2 has compiled. */
 void	 re_lits_read(struct re_lits *, const char *src, size_t len,
 	    int flags);
 
-/* re-index.c */
-/* The literals as the index checks them (allocated; NULL when none). */
-uint32_t *re_lits_filter(const struct re_lits *, size_t *nwords);
-/* 0 when some set has no literal whose substrings are all in the text. */
-int	 re_filter_possible(const uint32_t *, const struct re_index *);
-/* "vpn_wifi|vpn_dns & down": the literals, _ for white space and ? for
- * any character without a symbol of its own. */
-char	*re_lits_text(const struct re_lits *);
+/* re.c: the literals of a compiled pattern (none without prefilter). */
+const struct re_lits *re_lits_get(const struct re *);
 
 #endif

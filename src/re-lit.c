@@ -5,10 +5,10 @@
  *
  * A thousand rules mostly look for words that a given message does not
  * contain, and PCRE2 has to scan a whole text to say so, pattern after
- * pattern.  Instead, the text of a field is read once into a set of its
- * 3- and 4-character substrings (re-index.c), and each pattern comes with
- * sets of literals: in every match, each set has one of its strings.
- * When a set has no string whose substrings are all in the text, the
+ * pattern.  Instead, each pattern comes with sets of literals: in every
+ * match, each set has one of its strings.  The text of a field is read
+ * once by an automaton that finds which literals of all the patterns
+ * occur in it (re-scan.c).  When a set has no string that occurs, the
  * pattern cannot match and PCRE2 is not run.  Otherwise PCRE2 decides, so
  * the answer is always PCRE2's.
  *
@@ -210,7 +210,7 @@ escape(struct lit_reader *r, unsigned char *sym)
 
 /*
  * A non-ASCII character of the pattern: it only matches non-ASCII
- * characters, which the index folds to RE_SYM_OTHER, except U+017F and
+ * characters, which the scanner folds to RE_SYM_OTHER, except U+017F and
  * U+212A, which also match (and fold like) 's' and 'k'.
  */
 static unsigned char

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * re-litset.c - the alphabet of the prefilter (see re-lit.c) and sets of
- * literals: which ones a match requires, and their products.
+ * literals: which ones a match requires, their products, and their text
+ * for tests and traces.
  */
 #include "config.h"
 
@@ -155,4 +156,25 @@ re_strset_concat(struct re_strset *run, const struct re_strset *suffixes)
 	re_strset_free(run);
 	*run = out;
 	return 1;
+}
+
+char *
+re_lits_text(const struct re_lits *l)
+{
+	struct buf	 b;
+	const char	*p;
+	size_t		 i, j;
+
+	buf_init(&b);
+	buf_adds(&b, "");
+	for (i = 0; i < l->n; i++) {
+		buf_adds(&b, i > 0 ? " & " : "");
+		for (j = 0; j < l->v[i].n; j++) {
+			buf_adds(&b, j > 0 ? "|" : "");
+			for (p = l->v[i].v[j]; *p != '\0'; p++)
+				buf_addc(&b,
+				    re_unfold((unsigned char)(*p - 1)));
+		}
+	}
+	return buf_steal(&b);
 }

@@ -30,8 +30,6 @@ struct re {
 	unsigned int	 ngroups;
 	char		**names;	/* [0..ngroups], NULL when unnamed */
 	struct re_lits	 lits;		/* prefilter (re-lit.c) */
-	uint32_t	*filter;	/* the same, flat (re-index.c) */
-	size_t		 nfilter;	/* its length in words */
 };
 
 struct re_match {
@@ -156,10 +154,8 @@ re_compile(const char *src, size_t len, int flags, size_t *erroffset,
 	pcre2_pattern_info(re->code, PCRE2_INFO_CAPTURECOUNT, &ngroups);
 	re->ngroups = ngroups;
 	re_read_names(re);
-	if (re_use_prefilter) {
+	if (re_use_prefilter)
 		re_lits_read(&re->lits, src, len, flags);
-		re->filter = re_lits_filter(&re->lits, &re->nfilter);
-	}
 	return re;
 }
 
@@ -174,7 +170,6 @@ re_free(struct re *re)
 		free(re->names[i]);
 	free(re->names);
 	re_lits_free(&re->lits);
-	free(re->filter);
 	free(re->source);
 	pcre2_code_free(re->code);
 	free(re);
@@ -328,23 +323,10 @@ re_match_error(const struct re_match *m)
 	return m->error;
 }
 
-int
-re_may_match(const struct re *re, const struct re_index *ix)
+const struct re_lits *
+re_lits_get(const struct re *re)
 {
-	return re->filter == NULL || re_filter_possible(re->filter, ix);
-}
-
-const uint32_t *
-re_filter(const struct re *re, size_t *nwords)
-{
-	*nwords = re->nfilter;
-	return re->filter;
-}
-
-int
-re_filter_may_match(const uint32_t *f, const struct re_index *ix)
-{
-	return f == NULL || re_filter_possible(f, ix);
+	return &re->lits;
 }
 
 char *

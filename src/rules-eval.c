@@ -112,64 +112,33 @@ rules_eval(const struct rules *rs, const struct message *msg,
 		trace->rules = xcalloc(rs->n, sizeof *trace->rules);
 	}
 	memset(&ctx, 0, sizeof ctx);
+	ctx.rs = rs;
 	ctx.msg = msg;
 	ctx.m = re_match_new(rs->match_limit, rs->depth_limit);
-	for (i = 0; i < rs->n; i++) {
+	rules_hits_init(&ctx);
+	/* Without a trace, only the rules whose gate is open; with one,
+	 * every rule, up to a stop. */
+	for (i = trace == NULL ? rules_next(&ctx, 0) : 0; i < rs->n;
+	    i = trace == NULL ? rules_next(&ctx, i + 1) : i + 1) {
 		r = &rs->v[i];
 		if (trace != NULL) {
 			tr = &trace->rules[i];
 			trace_rule_init(tr, r);
-		}
-		if (stopped)
-			continue;
-		if (tr != NULL)
+			if (stopped)
+				continue;
 			tr->evaluated = 1;
-		else if (r->gate >= 0 && !re_filter_may_match(rs->gates +
-		    r->gate_off, rules_field_index(&ctx, r->gate_field,
-		    r->gate_header)))
-			continue;
+		}
 		if (test_conds(r, &ctx, tr, out)) {
 			napplied++;
 			stopped = run_actions(r, &ctx.caps, out, tr);
 		}
 		rules_captures_clear(&ctx.caps);
+		if (stopped && trace == NULL)
+			break;
 	}
-	rules_field_indexes_free(&ctx);
+	rules_hits_free(&ctx);
 	re_match_free(ctx.m);
 	return napplied;
-}
-
-/*
- * A rule's gate is its first `~` condition with a prefilter.  The filters
- * of all gates are copied side by side, so that ruling out most of a
- * thousand rules reads one small array instead of chasing pointers to
- * every pattern.  A gate only says no when its condition cannot hold,
- * and then neither can the rule.
- */
-void
-rules_gates(struct rules *rs)
-{
-	struct rule	*r;
-	const uint32_t	*f;
-	size_t		 i, j, n, total = 0;
-
-	for (i = 0; i < rs->n; i++) {
-		r = &rs->v[i];
-		r->gate = -1;
-		for (j = 0; j < r->nconds && r->gate == -1; j++) {
-			if (r->conds[j].negated ||
-			    (f = re_filter(r->conds[j].re, &n)) == NULL)
-				continue;
-			r->gate = (int)j;
-			r->gate_field = r->conds[j].field;
-			r->gate_header = r->conds[j].header;
-			r->gate_off = total;
-			rs->gates = xreallocarray(rs->gates, total + n,
-			    sizeof *rs->gates);
-			memcpy(rs->gates + total, f, n * sizeof *f);
-			total += n;
-		}
-	}
 }
 
 static void

@@ -1,8 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * rules-field.c - the values a condition's field gives for a message, and
- * the prefilter index of each field (re.h), built once per message on
- * first use.
+ * rules-field.c - the values a condition's field gives for a message.
  *
  * A field gives zero or more values: one for subject, body and
  * sender-domain; one per address for to and cc, one per attachment name,
@@ -84,6 +82,15 @@ sender_domain(const struct message *msg, struct buf *tmp)
 	return str_lower(tmp->data);
 }
 
+/* Header names mostly differ from their first letter on: compare it before
+ * strcasecmp(), which a rule on a header would otherwise call for every
+ * header of every message.  ASCII case only, as str_ieq(). */
+static int
+header_is(const char *name, const char *want)
+{
+	return (name[0] | 0x20) == (want[0] | 0x20) && str_ieq(name, want);
+}
+
 int
 rules_field_values(const struct message *msg, enum rule_field field,
     const char *header, rules_value_fn fn, void *arg)
@@ -120,7 +127,7 @@ rules_field_values(const struct message *msg, enum rule_field field,
 		break;
 	case FIELD_HEADER:
 		for (i = 0; rc == 0 && i < msg->nheaders; i++) {
-			if (str_ieq(msg->headers[i].name, header) &&
+			if (header_is(msg->headers[i].name, header) &&
 			    msg->headers[i].value != NULL)
 				rc = fn(arg, msg->headers[i].value);
 		}
@@ -128,60 +135,4 @@ rules_field_values(const struct message *msg, enum rule_field field,
 	}
 	buf_free(&tmp);
 	return rc;
-}
-
-static int
-add_length(void *arg, const char *value)
-{
-	*(size_t *)arg += strlen(value);
-	return 0;
-}
-
-static int
-index_value(void *arg, const char *value)
-{
-	re_index_add(arg, value, strlen(value));
-	return 0;
-}
-
-/* The values of a field are indexed together: a literal that occurs in
- * one of them has its substrings in the index. */
-struct re_index *
-rules_field_index(struct rule_ctx *ctx, enum rule_field field,
-    const char *header)
-{
-	struct rule_index *fi;
-	size_t		 i, len = 0;
-
-	for (i = 0; i < ctx->nindexes; i++) {
-		fi = &ctx->indexes[i];
-		if (fi->field == field && (field != FIELD_HEADER ||
-		    str_ieq(fi->header, header)))
-			return fi->ix;
-	}
-	if (ctx->nindexes == ctx->capindexes) {
-		ctx->capindexes = ctx->capindexes * 2 + 8;
-		ctx->indexes = xreallocarray(ctx->indexes, ctx->capindexes,
-		    sizeof *ctx->indexes);
-	}
-	fi = &ctx->indexes[ctx->nindexes++];
-	fi->field = field;
-	fi->header = header;
-	fi->ix = re_index_new();
-	rules_field_values(ctx->msg, field, header, add_length, &len);
-	re_index_reset(fi->ix, len);
-	rules_field_values(ctx->msg, field, header, index_value, fi->ix);
-	return fi->ix;
-}
-
-void
-rules_field_indexes_free(struct rule_ctx *ctx)
-{
-	size_t	i;
-
-	for (i = 0; i < ctx->nindexes; i++)
-		re_index_free(ctx->indexes[i].ix);
-	free(ctx->indexes);
-	ctx->indexes = NULL;
-	ctx->nindexes = ctx->capindexes = 0;
 }

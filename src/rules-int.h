@@ -30,6 +30,12 @@ struct rule_cond {
 	struct re	*re;
 	int		 line, col;
 	int		 keep;		/* an action uses one of its groups */
+	/* Its prefilter (rules-prefilter.c): the slot of its field in
+	 * rules->slots, and its pattern's id in that slot's scanner (-1
+	 * when the pattern has no literals or the field is not scanned:
+	 * PCRE2 always runs). */
+	int		 slot;
+	int		 filter;
 };
 
 enum rule_act {
@@ -81,13 +87,32 @@ struct rule {
 	size_t		 nconds;
 	struct rule_action *actions;
 	size_t		 nactions;
-	/* The gate: a condition whose prefilter rules the whole rule out
-	 * at a glance (see rules_gates()); gate is -1 when none has one. */
-	int		 gate;
-	enum rule_field	 gate_field;
-	const char	*gate_header;
-	size_t		 gate_off;	/* its filter, in rules->gates */
 };
+
+/* The prefilter of one field (one header name for FIELD_HEADER): a
+ * scanner with the literals of every condition on the field, and for each
+ * literal the rules whose gate (below) has it in its key. */
+struct rule_slot {
+	enum rule_field	 field;
+	const char	*header;	/* FIELD_HEADER; owned by a rule */
+	struct re_scanner *sc;
+	size_t		 npatterns;	/* with literals */
+	size_t		 hits_at;	/* its bits in rule_ctx.hits */
+	uint32_t	*key_at;	/* by literal, its rules in key_rules */
+	uint32_t	*key_rules;
+	uint64_t	*gated;		/* the rules whose gate is here */
+};
+
+/* The gate of a rule: its first `~` condition with literals; filter is -1
+ * when no condition has one.  The rule is open only when a literal of the
+ * gate's key (re_scanner_key()) occurs in the field. */
+struct rule_gate {
+	int		 slot;
+	int		 filter;
+};
+
+/* Sets of rules, one bit per rule (rules->nwords words). */
+#define RULES_BIT(v, i)	(((v)[(i) / 64] >> ((i) % 64)) & 1)
 
 struct rules {
 	struct rule	*v;
@@ -96,7 +121,13 @@ struct rules {
 	size_t		 nfiles;
 	char		*stamp;		/* see rules_changed() */
 	unsigned int	 match_limit, depth_limit;
-	uint32_t	*gates;		/* the gates' filters, side by side */
+	struct rule_gate *gates;	/* by rule */
+	struct rule_slot *slots;
+	size_t		 nslots;
+	size_t		 nhits;		/* words of every slot's bits */
+	size_t		 nwords;	/* of a set of rules */
+	uint64_t	*ungated;	/* the rules always open */
+	uint64_t	*gated;		/* the others */
 };
 
 /* One captured group kept while a rule's actions run. */
@@ -142,22 +173,19 @@ void	 rules_parse(struct rules *, const char *file, const char *text,
 	    size_t len, struct buf *errors);
 void	 rules_rule_free(struct rule *);
 
-/* The prefilter index of one field of the message. */
-struct rule_index {
-	enum rule_field	 field;
-	const char	*header;	/* FIELD_HEADER */
-	struct re_index	*ix;
-};
-
 /* What evaluating one message needs besides the rules. */
 struct rule_ctx {
+	const struct rules *rs;
 	const struct message *msg;
 	struct re_match	*m;
 	struct rule_captures caps;	/* of the rule being evaluated */
-	/* Indexes of the fields, built on first use: most patterns are
-	 * then ruled out without running PCRE2. */
-	struct rule_index *indexes;
-	size_t		 nindexes, capindexes;
+	/* The literals found in each field, scanned on first use: most
+	 * patterns are then ruled out without running PCRE2. */
+	uint64_t	*hits;		/* rs->nhits words */
+	uint64_t	*open;		/* rules whose gate is open */
+	uint64_t	*pending;	/* rules whose gate's field is not
+					 * scanned yet */
+	unsigned char	*scanned;	/* by slot */
 };
 
 /* rules-field.c: calls fn for each value of the field of msg until it
@@ -166,9 +194,21 @@ typedef int (*rules_value_fn)(void *arg, const char *value);
 int	 rules_field_values(const struct message *, enum rule_field,
 	    const char *header, rules_value_fn fn, void *arg);
 const char *rules_field_name(enum rule_field);
-struct re_index *rules_field_index(struct rule_ctx *, enum rule_field,
-	    const char *header);
-void	 rules_field_indexes_free(struct rule_ctx *);
+
+/* rules-prefilter.c: the slots, scanners and gates of freshly loaded
+ * rules, and their release. */
+void	 rules_prefilter_build(struct rules *);
+void	 rules_prefilter_free(struct rules *);
+/* The per-message part, for ctx->rs: nothing scanned yet, the rules
+ * without a gate open, the others pending. */
+void	 rules_hits_init(struct rule_ctx *);
+void	 rules_hits_free(struct rule_ctx *);
+/* 0 when pattern filter of slot cannot match the field (scanned on first
+ * use); 1 when it may, or when filter is -1. */
+int	 rules_may_match(struct rule_ctx *, int slot, int filter);
+/* The first rule from i on that may apply (whose gate is open), scanning
+ * fields as needed; rules->n when none. */
+size_t	 rules_next(struct rule_ctx *, size_t i);
 
 /* rules-match.c: tests one condition; fills ctx->caps (with the groups
  * actions use) and tc (when not NULL).  Returns whether the condition
@@ -176,9 +216,6 @@ void	 rules_field_indexes_free(struct rule_ctx *);
 int	 rules_cond_test(const struct rule_cond *, struct rule_ctx *,
 	    struct rules_trace_cond *tc, int *limit);
 void	 rules_captures_clear(struct rule_captures *);
-
-/* rules-eval.c: chooses the gates of freshly loaded rules. */
-void	 rules_gates(struct rules *);
 
 /* rules-action.c */
 const char *rules_key_name(enum rule_key);

@@ -5,7 +5,7 @@
  * `~` holds when some value of the field (rules-field.c) matches, `!~`
  * when none does.  A pattern cut short by a limit decides nothing: the
  * condition then does not hold, with ~ as with !~.  Before PCRE2 runs,
- * the prefilter index of the field says whether the pattern can match at
+ * the prefilter (rules-prefilter.c) says whether the pattern can match at
  * all; its "no" is certain, so the answer is always PCRE2's.
  */
 #include "config.h"
@@ -119,16 +119,13 @@ rules_cond_test(const struct rule_cond *c, struct rule_ctx *ctx,
 {
 	struct cond_run	 cr;
 	enum re_result	 result;
-	size_t		 nwords;
 
 	memset(&cr, 0, sizeof cr);
 	cr.c = c;
 	cr.m = ctx->m;
 	cr.caps = &ctx->caps;
 	cr.tc = tc;
-	/* No index is built for a field whose patterns have no filter. */
-	if (re_filter(c->re, &nwords) == NULL ||
-	    re_may_match(c->re, rules_field_index(ctx, c->field, c->header)))
+	if (rules_may_match(ctx, c->slot, c->filter))
 		rules_field_values(ctx->msg, c->field, c->header, run_value,
 		    &cr);
 	if (cr.matched)

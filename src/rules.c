@@ -156,7 +156,7 @@ finish_load(struct rules *rs, struct buf *errors, struct rules **out,
 		return -1;
 	}
 	buf_free(errors);
-	rules_gates(rs);
+	rules_prefilter_build(rs);
 	*out = rs;
 	return 0;
 }
@@ -259,7 +259,7 @@ rules_free(struct rules *rs)
 		free(rs->files[i]);
 	free(rs->files);
 	free(rs->stamp);
-	free(rs->gates);
+	rules_prefilter_free(rs);
 	free(rs);
 }
 

@@ -311,8 +311,39 @@ rnd(unsigned int n)
 	return (unsigned int)(rng % n);
 }
 
-/* Random patterns against random texts: whenever PCRE2 matches, the
- * prefilter must have said that it may. */
+/* A random text of n characters from chars. */
+static void
+random_text(struct buf *text, const char **chars, size_t nchars, int n)
+{
+	text->len = 0;
+	buf_adds(text, "");
+	for (; n > 0; n--)
+		buf_adds(text, chars[rnd((unsigned int)nchars)]);
+}
+
+/* Whether some bit of key is set in hits. */
+static int
+key_found(const uint32_t *key, size_t n, const uint64_t *hits)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		if ((hits[key[i] / 64] >> (key[i] % 64)) & 1)
+			return 1;
+	}
+	return 0;
+}
+
+#define BATCH	8	/* patterns in one scanner */
+
+/*
+ * Random patterns against random texts: whenever PCRE2 matches, the
+ * prefilter must have said that it may, and the key of the pattern must
+ * have been found.  The patterns of a batch share one scanner (so that
+ * their literals overlap in the automaton); some texts are long enough to
+ * be read in parts, and some are scanned together with the previous one,
+ * as the values of one field are.
+ */
 static void
 test_prefilter_sound(void)
 {
@@ -323,54 +354,206 @@ test_prefilter_sound(void)
 	    "(abc)+", "\\B", "x", "(?:a|b|)", "{3}", "éa", "\xe2\x84\xaa" };
 	static const char *chars[] = { "a", "b", "c", "k", "s", "e", "K", "x",
 	    "S", "\xc5\xbf", "\xe2\x84\xaa", "é", "É", " ", ".", "1", "\n",
-	    "-", "\xff" };
-	struct re_match	*m = re_match_new(0, 0);
-	struct re_index	*ix = re_index_new();
-	struct re	*re;
-	struct buf	 pat, text;
-	size_t		 off;
-	char		*cause;
-	int		 i, k, n, tested = 0, filtered = 0, wrong = 0;
+	    "-", "\xff", "\x80" };
+	struct re_match	 *m = re_match_new(0, 0);
+	struct re_scanner *sc;
+	struct re	 *re[BATCH];
+	int		  id[BATCH], both[BATCH];
+	const uint32_t	 *key;
+	uint64_t	 *hits;
+	struct buf	  pat, text;
+	size_t		  off, nkey, words;
+	char		 *cause;
+	int		  i, j, k, n, len, tested = 0, filtered = 0, wrong = 0;
+	int		  keyless = 0, matched, prev[BATCH];
 
 	buf_init(&pat);
 	buf_init(&text);
-	for (i = 0; i < 40000; i++) {
-		pat.len = 0;
-		buf_adds(&pat, "");
-		for (k = 0, n = 1 + rnd(8); k < n; k++)
-			buf_adds(&pat, atoms[rnd(ARRAY_LEN(atoms))]);
-		cause = NULL;
-		re = re_compile(pat.data, pat.len, rnd(2) ? RE_CASELESS : 0,
-		    &off, &cause);
-		free(cause);
-		if (re == NULL)
-			continue;
+	for (i = 0; i < 5000; i++) {
+		sc = re_scanner_new();
+		for (j = 0; j < BATCH; j++) {
+			pat.len = 0;
+			buf_adds(&pat, "");
+			for (k = 0, n = 1 + rnd(8); k < n; k++)
+				buf_adds(&pat, atoms[rnd(ARRAY_LEN(atoms))]);
+			cause = NULL;
+			re[j] = re_compile(pat.data, pat.len,
+			    rnd(2) ? RE_CASELESS : 0, &off, &cause);
+			free(cause);
+			id[j] = re[j] != NULL ? re_scanner_add(sc, re[j]) :
+			    -1;
+			prev[j] = 0;
+		}
+		re_scanner_compile(sc);
+		words = re_scanner_words(sc);
+		hits = xcalloc(words + 1, sizeof *hits);
 		for (k = 0; k < 10; k++) {
-			text.len = 0;
-			buf_adds(&text, "");
-			for (n = rnd(30); n > 0; n--)
-				buf_adds(&text, chars[rnd(ARRAY_LEN(chars))]);
-			re_index_build(ix, text.data, text.len);
-			tested++;
-			if (!re_may_match(re, ix)) {
-				filtered++;
-				if (re_exec(re, m, text.data, text.len) ==
-				    RE_MATCH) {
-					if (wrong++ < 5)
-						printf("# /%s/ \"%s\"\n",
-						    pat.data, text.data);
-				}
+			len = rnd(10) == 0 ? 200 + (int)rnd(600) :
+			    (int)rnd(30);
+			random_text(&text, chars, ARRAY_LEN(chars), len);
+			/* One text in three joins the previous one. */
+			if (rnd(3) != 0) {
+				memset(hits, 0, (words + 1) * sizeof *hits);
+				memset(prev, 0, sizeof prev);
+			}
+			re_scan(sc, hits, text.data, text.len);
+			for (j = 0; j < BATCH; j++) {
+				if (re[j] == NULL)
+					continue;
+				matched = re_exec(re[j], m, text.data,
+				    text.len) == RE_MATCH;
+				both[j] = matched || prev[j];
+				prev[j] = both[j];
+				tested++;
+				if (re_scan_may_match(sc, id[j], hits) == 0)
+					filtered++;
+				else if ((nkey = re_scanner_key(sc, id[j],
+				    &key)) == 0 || key_found(key, nkey, hits))
+					continue;
+				else
+					keyless++;
+				if (both[j] && wrong++ < 5)
+					printf("# /%s/ \"%s\"\n",
+					    re_source(re[j]), text.data);
 			}
 		}
-		re_free(re);
+		for (j = 0; j < BATCH; j++)
+			re_free(re[j]);
+		free(hits);
+		re_scanner_free(sc);
 	}
 	T_INT(wrong, 0, "the prefilter never hides a match");
 	T_OK(filtered > tested / 20, "and it does filter");
+	T_INT(keyless, 0, "a pattern that may match has its key found");
 	printf("# %d tests, %d filtered\n", tested, filtered);
 	buf_free(&pat);
 	buf_free(&text);
-	re_index_free(ix);
 	re_match_free(m);
+}
+
+/*
+ * The automaton finds exactly the literals that occur: with caseless
+ * patterns made of letters only, whose literal is the whole pattern, the
+ * prefilter says "may match" exactly when PCRE2 matches.  Many patterns
+ * share prefixes and suffixes (few letters), texts hold every kind of
+ * character that folds (U+017F, U+212A, case) or does not, and long ones
+ * are read in parts.
+ */
+static void
+test_scanner_exact(void)
+{
+	static const char *letters[] = { "a", "b", "s", "k", "e" };
+	static const char *chars[] = { "a", "b", "s", "k", "e", "a", "b",
+	    "s", "k", "e", "A", "S", "K", "\xc5\xbf", "\xe2\x84\xaa", "é",
+	    " ", "\t", "\n", "-", "\xff", "\x80", "\xc3" };
+	struct re_match	 *m = re_match_new(0, 0);
+	struct re_scanner *sc;
+	struct re	**re;
+	int		 *id;
+	uint64_t	 *hits;
+	struct buf	  pat, text;
+	size_t		  off, words;
+	char		 *cause;
+	int		  i, j, k, n, npat, tested = 0, matched = 0, wrong = 0;
+	int		  got, want;
+
+	buf_init(&pat);
+	buf_init(&text);
+	for (i = 0; i < 300; i++) {
+		sc = re_scanner_new();
+		npat = 1 + (int)rnd(60);
+		re = xcalloc(npat, sizeof *re);
+		id = xcalloc(npat, sizeof *id);
+		for (j = 0; j < npat; j++) {
+			pat.len = 0;
+			buf_adds(&pat, "");
+			for (k = 0, n = 3 + rnd(3); k < n; k++)
+				buf_adds(&pat,
+				    letters[rnd(ARRAY_LEN(letters))]);
+			cause = NULL;
+			re[j] = re_compile(pat.data, pat.len, RE_CASELESS,
+			    &off, &cause);
+			free(cause);
+			id[j] = re_scanner_add(sc, re[j]);
+		}
+		re_scanner_compile(sc);
+		words = re_scanner_words(sc);
+		hits = xcalloc(words, sizeof *hits);
+		for (k = 0; k < 20; k++) {
+			random_text(&text, chars, ARRAY_LEN(chars),
+			    rnd(4) == 0 ? 256 + (int)rnd(1500) :
+			    (int)rnd(40));
+			memset(hits, 0, words * sizeof *hits);
+			re_scan(sc, hits, text.data, text.len);
+			for (j = 0; j < npat; j++) {
+				want = re_exec(re[j], m, text.data,
+				    text.len) == RE_MATCH;
+				got = re_scan_may_match(sc, id[j], hits);
+				tested++;
+				matched += want;
+				if (id[j] < 0 || got != want) {
+					if (wrong++ < 5)
+						printf("# /%s/i \"%s\": %d, "
+						    "PCRE2 %d\n",
+						    re_source(re[j]),
+						    text.data, got, want);
+				}
+			}
+		}
+		for (j = 0; j < npat; j++)
+			re_free(re[j]);
+		free(re);
+		free(id);
+		free(hits);
+		re_scanner_free(sc);
+	}
+	T_INT(wrong, 0, "the scanner finds exactly the literals that occur");
+	T_OK(matched > tested / 20 && matched < tested - tested / 20,
+	    "both answers are common");
+	printf("# %d tests, %d matched\n", tested, matched);
+	buf_free(&pat);
+	buf_free(&text);
+	re_match_free(m);
+}
+
+/* Edge cases: no pattern, no literal, an empty text, the prefilter off. */
+static void
+test_scanner_edges(void)
+{
+	struct re_scanner *sc = re_scanner_new();
+	struct re	*any = compile("a.c", ""), *vpn = compile("vpn", "i");
+	uint64_t	 hits[1] = { 0 };
+	const uint32_t	*key;
+
+	T_INT(re_scanner_add(sc, any), -1, "a pattern without literals");
+	re_scanner_compile(sc);
+	T_INT(re_scanner_words(sc), 0, "no literal, no bits");
+	re_scan(sc, hits, "abc", 3);
+	T_INT(re_scan_may_match(sc, -1, hits), 1, "it may always match");
+	T_INT(re_scanner_key(sc, -1, &key), 0, "and has no key");
+	re_scanner_free(sc);
+
+	sc = re_scanner_new();
+	T_INT(re_scanner_add(sc, vpn), 0, "the first pattern is 0");
+	re_scanner_compile(sc);
+	T_INT(re_scanner_words(sc), 1, "one word of bits");
+	re_scan(sc, hits, "", 0);
+	T_INT(re_scan_may_match(sc, 0, hits), 0, "not in an empty text");
+	re_scan(sc, hits, "le VpN", 6);
+	T_INT(re_scan_may_match(sc, 0, hits), 1, "found, case folded");
+	T_INT(re_scanner_key(sc, 0, &key), 1, "a key of one literal");
+	re_scanner_free(sc);
+	re_free(vpn);
+
+	re_set_prefilter(0);
+	vpn = compile("vpn", "i");
+	re_set_prefilter(1);
+	sc = re_scanner_new();
+	T_INT(re_scanner_add(sc, vpn), -1, "no literals without prefilter");
+	re_scanner_compile(sc);
+	re_scanner_free(sc);
+	re_free(vpn);
+	re_free(any);
 }
 
 int
@@ -383,5 +566,7 @@ main(void)
 	test_literals();
 	test_caseless_ascii();
 	test_prefilter_sound();
+	test_scanner_exact();
+	test_scanner_edges();
 	return t_done();
 }

@@ -358,6 +358,30 @@ random_text(int nwords)
 	return buf_steal(&b);
 }
 
+/* The rules with the prefilter and without say the same of msg; a
+ * difference is printed (the first three) and counted in *differ.
+ * Returns how many rules applied. */
+static int
+same_outcome(const struct rules *with, const struct rules *without,
+    const struct message *msg, const char *subject, int *differ)
+{
+	struct rules_outcome	 o1, o2;
+	char			*a, *b;
+	int			 applied;
+
+	applied = rules_eval(with, msg, &o1, NULL);
+	rules_eval(without, msg, &o2, NULL);
+	a = tr_format(&o1);
+	b = tr_format(&o2);
+	if (strcmp(a, b) != 0 && (*differ)++ < 3)
+		printf("# %s\n# %s\n# %s\n", subject, a, b);
+	free(a);
+	free(b);
+	rules_outcome_free(&o1);
+	rules_outcome_free(&o2);
+	return applied;
+}
+
 /* Whatever the message, the prefilter never changes what the rules say:
  * the shipped samples and the good corpus with it and without. */
 static void
@@ -367,7 +391,6 @@ test_prefilter_same(void)
 	const char		*dirs[] = { "contrib/rules.d",
 	    "tests/data/rules/good" };
 	struct rules		*with[2], *without[2];
-	struct rules_outcome	 o1, o2;
 	struct message		*msg;
 	struct tmsg		 t;
 	static const char	*froms[] = {
@@ -378,7 +401,7 @@ test_prefilter_same(void)
 	    "Precedence: bulk\n", "X-Priority: 1 (Highest)\n",
 	    "Auto-Submitted: auto-replied\nX-Priority: 1\n",
 	    "List-Unsubscribe: <mailto:u@l>\n" };
-	char			*path, *errors, *a, *b, *subject, *body;
+	char			*path, *errors, *subject, *body;
 	int			 i, d, differ = 0, applied = 0, ok = 1;
 
 	if (srcdir == NULL)
@@ -410,16 +433,8 @@ test_prefilter_same(void)
 		t.attachments = rnd(2) ? "debug.log, photo.png" : NULL;
 		msg = tm_build(&t);
 		for (d = 0; d < 2; d++) {
-			applied += rules_eval(with[d], msg, &o1, NULL);
-			rules_eval(without[d], msg, &o2, NULL);
-			a = tr_format(&o1);
-			b = tr_format(&o2);
-			if (strcmp(a, b) != 0 && differ++ < 3)
-				printf("# %s\n# %s\n# %s\n", subject, a, b);
-			free(a);
-			free(b);
-			rules_outcome_free(&o1);
-			rules_outcome_free(&o2);
+			applied += same_outcome(with[d], without[d], msg,
+			    subject, &differ);
 		}
 		tm_free(msg);
 		free(subject);
@@ -433,6 +448,177 @@ test_prefilter_same(void)
 	}
 }
 
+/* What the generated rules and messages below are made of. */
+static const char *gen_terms[] = { "vpn", "wifi", "printer", "imprimante",
+    "écran", "toner", "down", "lent", "sap", "dns", "proxy", "badge",
+    "kelvin", "ssl", "token", "mot de passe" };
+
+/* The same term as mail may write it: other case, U+017F for s, U+212A
+ * for k. */
+static void
+gen_variant(struct buf *b, const char *t)
+{
+	unsigned int	r = rnd(6);
+
+	for (; *t != '\0'; t++) {
+		if (r == 0 && *t == 's')
+			buf_adds(b, "\xc5\xbf");
+		else if (r == 1 && *t == 'k')
+			buf_adds(b, "\xe2\x84\xaa");
+		else if (r == 2 && *t >= 'a' && *t <= 'z')
+			buf_addc(b, (char)(*t - 'a' + 'A'));
+		else
+			buf_addc(b, *t);
+	}
+}
+
+#define GT()	gen_terms[rnd(ARRAY_LEN(gen_terms))]
+
+static char *
+gen_rules_text(int n)
+{
+	struct buf	b;
+	int		i;
+
+	buf_init(&b);
+	for (i = 0; i < n; i++) {
+		buf_printf(&b, "rule g%d\n", i);
+		switch (rnd(11)) {
+		case 0:
+			buf_printf(&b, "  when subject ~ /\\b%s\\b/i\n", GT());
+			break;
+		case 1:
+			buf_printf(&b, "  when subject ~ /(%s|%s|%s)/i\n"
+			    "  when body ~ /\\b%s\\b/i\n", GT(), GT(), GT(),
+			    GT());
+			break;
+		case 2:
+			buf_printf(&b, "  when body ~ /\\b%s (%s|%s)\\b/i\n",
+			    GT(), GT(), GT());
+			break;
+		case 3:
+			buf_printf(&b, "  when from ~ /@(%s|%s)\\.example\\."
+			    "(fr|com)$/\n  when subject ~ /%s/i\n", GT(), GT(),
+			    GT());
+			break;
+		case 4:
+			buf_printf(&b, "  when header X-Mailer ~ /^%s-%d/\n",
+			    GT(), i % 4);
+			break;
+		case 5:
+			buf_printf(&b, "  when sender-domain ~ /^%s\\./\n",
+			    GT());
+			break;
+		case 6:
+			buf_printf(&b, "  when subject !~ /^(re|tr):/i\n"
+			    "  when body ~ /(?<site>%s)-\\d{3}/\n"
+			    "  tag site-${site}\n", GT());
+			break;
+		case 7:
+			buf_printf(&b, "  when body !~ /%s %s/i\n"
+			    "  when subject ~ /%s/\n", GT(), GT(), GT());
+			break;
+		case 8:
+			buf_printf(&b, "  when to ~ /^%s@/\n", GT());
+			break;
+		case 9:
+			buf_printf(&b, "  when body ~ /%s.*%s/is\n", GT(), GT());
+			break;
+		default:
+			buf_printf(&b, "  when subject ~ /%s/\n"
+			    "  when body ~ /\\b%s\\b/i\n", GT(), GT());
+			if (rnd(8) == 0)
+				buf_adds(&b, "  stop\n");
+			break;
+		}
+		buf_printf(&b, "  set category c%d\n  tag t%d\n", i % 7, i);
+	}
+	return buf_steal(&b);
+}
+
+/* Words, one in four a term; some of them glued to "-123" for the
+ * captures. */
+static char *
+gen_words(int n)
+{
+	static const char *filler[] = { "the", "le", "est", "a", "is", "and",
+	    "de", "pas", "sur", "réseau", "re:", "Tr:" };
+	struct buf	b;
+	int		i;
+
+	buf_init(&b);
+	buf_adds(&b, "");
+	for (i = 0; i < n; i++) {
+		if (rnd(4) == 0)
+			gen_variant(&b, GT());
+		else
+			buf_adds(&b, filler[rnd(ARRAY_LEN(filler))]);
+		if (rnd(10) == 0)
+			buf_printf(&b, "-%03u", rnd(1000));
+		buf_addc(&b, rnd(8) == 0 ? '\n' : ' ');
+	}
+	return buf_steal(&b);
+}
+
+/*
+ * Hundreds of rules of the kinds a desk writes, on every field, against
+ * messages made of their words, some bodies long enough to be scanned in
+ * parts: the prefilter never changes an outcome.
+ */
+static void
+test_prefilter_many(void)
+{
+	struct rules		*with, *without;
+	struct message		*msg;
+	struct tmsg		 t;
+	struct buf		 from, to, hdr;
+	char			*text, *subject, *body;
+	int			 i, differ = 0, applied = 0;
+
+	text = gen_rules_text(300);
+	re_set_prefilter(1);
+	with = tr_load(text);
+	re_set_prefilter(0);
+	without = tr_load(text);
+	re_set_prefilter(1);
+	free(text);
+	if (!T_OK(with != NULL && without != NULL, "generated rules load"))
+		return;
+	buf_init(&from);
+	buf_init(&to);
+	buf_init(&hdr);
+	memset(&t, 0, sizeof t);
+	for (i = 0; i < 1500; i++) {
+		subject = gen_words(1 + (int)rnd(6));
+		body = gen_words(rnd(3) == 0 ? 100 + (int)rnd(300) :
+		    (int)rnd(40));
+		from.len = to.len = hdr.len = 0;
+		buf_printf(&from, "User <u%u@%s.example.%s>", rnd(10),
+		    GT(), rnd(2) ? "fr" : "com");
+		buf_printf(&to, "%s@example.org, help@example.org", GT());
+		buf_printf(&hdr, "X-Mailer: %s-%u\n", GT(), rnd(4));
+		t.subject = subject;
+		t.body = body;
+		t.from = from.data;
+		t.to = to.data;
+		t.headers = rnd(2) ? hdr.data : NULL;
+		msg = tm_build(&t);
+		applied += same_outcome(with, without, msg, subject, &differ);
+		tm_free(msg);
+		free(subject);
+		free(body);
+	}
+	T_INT(differ, 0, "the prefilter never changes an outcome (300 "
+	    "generated rules)");
+	T_OK(applied > 1500, "and rules did apply");
+	printf("# %d rules applied\n", applied);
+	buf_free(&from);
+	buf_free(&to);
+	buf_free(&hdr);
+	rules_free(with);
+	rules_free(without);
+}
+
 int
 main(void)
 {
@@ -441,5 +627,6 @@ main(void)
 	test_no_short_circuit_in_trace();
 	test_trace_actions();
 	test_prefilter_same();
+	test_prefilter_many();
 	return t_done();
 }
