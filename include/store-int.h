@@ -14,6 +14,8 @@
 
 #define STORE_STMT_CACHE 96
 
+struct store_ckpt;
+
 struct store {
 	sqlite3		*db;
 	char		*path;
@@ -24,6 +26,7 @@ struct store {
 		sqlite3_stmt	*stmt;
 	} cache[STORE_STMT_CACHE];
 	size_t		 ncache;
+	struct store_ckpt *ckpt;	/* bulk runs: see store-ckpt.c */
 };
 
 /* The prepared statement for sql (a string literal), reset and with its
@@ -40,6 +43,16 @@ void	 store_bind_text(sqlite3_stmt *, int, const char *);
 void	 store_bind_id(sqlite3_stmt *, int, int64_t);
 /* A column as a fresh string, NULL for SQL NULL. */
 char	*store_col_text(sqlite3_stmt *, int);
+
+/* The checkpointer thread of store-ckpt.c, on its own connection to the
+ * database at path (NULL when it cannot start); poked with the number of
+ * pages in the WAL after a commit; ended (and joined) before the writer
+ * closes. */
+struct store_ckpt *store_ckpt_start(const char *path);
+void	 store_ckpt_poke(struct store_ckpt *, int pages);
+/* Waits until the thread has no checkpoint under way nor asked for. */
+void	 store_ckpt_wait(struct store_ckpt *);
+void	 store_ckpt_end(struct store_ckpt *);
 
 /* The schema migrations, in order: element i brings user_version i to
  * i + 1 (store-schema.c). */

@@ -20,6 +20,7 @@
 #include "intake-imap.h"
 #include "log.h"
 #include "progress.h"
+#include "store.h"
 
 static volatile sig_atomic_t fetch_stop;
 
@@ -143,6 +144,7 @@ fetch_exec(int argc, char **argv, const struct conf *conf)
 	struct sigaction sa;
 	struct desk desk;
 	const char *only = NULL;
+	char *cause;
 	int ch, quiet = 0, retry = 0, rc = 0, found = 0;
 
 	while ((ch = getopt_long(argc, argv, "m:q", opts, NULL)) != -1) {
@@ -169,6 +171,11 @@ fetch_exec(int argc, char **argv, const struct conf *conf)
 	sigaction(SIGTERM, &sa, NULL);
 	if ((rc = desk_open(&desk, conf, 1)) != 0)
 		return rc;
+	/* A pass may bring a backlog: checkpoints on a thread of their own. */
+	if (store_bulk(desk.store, &cause) == -1) {
+		log_warn("%s", cause);	/* only slower */
+		free(cause);
+	}
 	for (size_t i = 0; i < conf->nimaps && !fetch_stop; i++) {
 		const struct conf_imap *mc = &conf->imaps[i];
 		if (only != NULL && strcmp(intake_imap_label(mc), only) != 0)

@@ -81,20 +81,56 @@ store_open(const char *path, struct store **out, char **cause)
 	return 0;
 }
 
+/* WAL pages (of 4 KB) after which a commit pokes the checkpointer, and
+ * after which the writer finishes the job itself. */
+#define STORE_CKPT_PAGES	4096
+#define STORE_CKPT_FINISH	16384
+
 /*
- * A long batch run (ingest --maildir/--mbox).  The WAL may grow to some
- * 64 MB before it is copied into the database, instead of every 4 MB
- * (1000 pages), i.e. after nearly every commit of a batch.  And 8 MB of
- * page cache rather than 4, so that a batch of 500 messages (some 5 MB of
- * pages) is not spilled to the WAL and read back before its commit.
- * Durability is the same: a committed batch is in the WAL, which a crash
- * of the process keeps; the last close checkpoints it.
+ * The checkpointer copies the WAL while the writer goes on adding to it,
+ * so it never catches up by itself, and only a WAL copied to its end can
+ * start over.  So once the WAL holds 64 MB the writer checkpoints too: it
+ * waits for the checkpointer if it is still at work, copies the frames it
+ * had not reached, and its next transaction starts the WAL over.
+ */
+static int
+wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
+{
+	struct store *st = arg;
+
+	(void)name;
+	if (pages >= STORE_CKPT_FINISH) {
+		store_ckpt_wait(st->ckpt);
+		sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE,
+		    NULL, NULL);
+	}
+	else if (pages >= STORE_CKPT_PAGES)
+		store_ckpt_poke(st->ckpt, pages);
+	return SQLITE_OK;
+}
+
+/*
+ * A long batch run (ingest --maildir/--mbox, fetch).  Checkpoints move to
+ * a thread of their own (store-ckpt.c), which copies the WAL once it holds
+ * some 16 MB; if that thread cannot start, the writer checkpoints itself
+ * every 64 MB instead of every 4 MB.  And 8 MB of page cache rather than
+ * 4, so that a batch of 500 messages (some 5 MB of pages) is not spilled
+ * to the WAL and read back before its commit.  Durability is the same: a
+ * committed batch is in the WAL, which a crash of the process keeps; the
+ * last close checkpoints it.
  */
 int
 store_bulk(struct store *st, char **cause)
 {
-	return store_exec(st, "PRAGMA wal_autocheckpoint=16384;"
-	    "PRAGMA cache_size=-8000;", "pragma", cause);
+	if (store_exec(st, "PRAGMA cache_size=-8000;", "pragma", cause) == -1)
+		return -1;
+	if (st->ckpt == NULL && (st->ckpt = store_ckpt_start(st->path)) !=
+	    NULL) {
+		sqlite3_wal_hook(st->db, wal_hook, st);
+		return 0;
+	}
+	return store_exec(st, "PRAGMA wal_autocheckpoint=16384;", "pragma",
+	    cause);
 }
 
 void
@@ -102,6 +138,10 @@ store_close(struct store *st)
 {
 	if (st == NULL)
 		return;
+	if (st->ckpt != NULL) {
+		sqlite3_wal_hook(st->db, NULL, NULL);
+		store_ckpt_end(st->ckpt);
+	}
 	for (size_t i = 0; i < st->ncache; i++)
 		sqlite3_finalize(st->cache[i].stmt);
 	sqlite3_close(st->db);
