@@ -86,7 +86,7 @@ probe_notify(void)
 	ticket_set(&t->subject, "probe");
 	ticket_set(&t->requester, "probe@example.test");
 	t->created_at = t->updated_at = desk.now;
-	if (store_savepoint(desk.store, &cause) == -1 ||
+	if (store_savepoint(desk.store, STORE_SP_MESSAGE, &cause) == -1 ||
 	    store_ticket_insert(desk.store, t, &cause) == -1)
 		die("probe", cause);
 	if (notify_send(&desk, t, "major-notice", "probe@example.test", 1,
@@ -95,7 +95,7 @@ probe_notify(void)
 		free(cause);
 	}
 	notify_real = outbox(NULL, "probe@example.test") > 0;
-	store_rollback_savepoint(desk.store);
+	store_rollback_savepoint(desk.store, STORE_SP_MESSAGE);
 	ticket_free(t);
 	if (!notify_real)
 		printf("# notify_send queues nothing yet: outbox counts "
