@@ -65,10 +65,11 @@ int	 intake_parsed(struct desk *, const struct message *m,
 
 /*
  * What a worker thread does ahead of the store (ingest-pipe.h,
- * parse-ahead.h): the MIME parse, and the verdict of the rules, which
- * reads nothing but the message, the rules and the config.  These two
- * must not change until the result is stored.  intake_ahead_run() fills
- * *a (msg NULL: not mail); intake_ahead_free() frees what it holds.
+ * parse-ahead.h): the MIME parse, the verdict of the rules, which reads
+ * nothing but the message, the rules and the config (these two must not
+ * change until the result is stored), and the attachment files of a
+ * message the rules keep.  intake_ahead_run() fills *a (msg NULL: not
+ * mail); intake_ahead_free() frees what it holds.
  */
 struct intake_ahead {
 	struct message		*msg;

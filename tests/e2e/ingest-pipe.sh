@@ -172,4 +172,35 @@ for when in early committed; do
 	check "kill -9 ($when), then a rerun: the same content as a clean run" \
 	    cmp -s "$H_DIR/big.dump" "$H_DIR/killed.dump"
 done
+# Attachment files are written by the worker, except for a message the
+# rules drop: a newsletter leaves no file behind.
+mkdir -p "$H_DIR/two/new" "$H_DIR/two/cur" "$H_DIR/two/tmp"
+mail_with() {	# mail_with FILE MSGID EXTRA-HEADER TEXT
+	{
+		printf 'From: Paul <paul@client.example>\nTo: help@example.test\n'
+		printf 'Subject: files\nMessage-ID: <%s>\n%s\n' "$2" "$3"
+		printf 'MIME-Version: 1.0\n'
+		printf 'Content-Type: multipart/mixed; boundary="b"\n\n'
+		printf -- '--b\nContent-Type: text/plain\n\nSee attached.\n'
+		printf -- '--b\nContent-Type: text/plain; name="a.txt"\n'
+		printf 'Content-Disposition: attachment; filename="a.txt"\n'
+		printf 'Content-Transfer-Encoding: base64\n\n'
+		printf '%s' "$4" | base64
+		printf -- '--b--\n'
+	} > "$1"
+}
+mail_with "$H_DIR/two/new/1.eml" kept@x "X-Note: none" "kept attachment"
+mail_with "$H_DIR/two/new/2.eml" news@x "List-Id: <news.example.org>" \
+    "newsletter attachment"
+cp "$GUICHET_SRCDIR/contrib/rules.d/10-newsletters.rules" "$H_DIR/rules.d/"
+conf two
+G two ingest --maildir "$H_DIR/two" 2>/dev/null
+is "$?" 0 "ingest --maildir of a request and a newsletter"
+kept=$(printf 'kept attachment' | sha256sum | cut -c1-64)
+news=$(printf 'newsletter attachment' | sha256sum | cut -c1-64)
+check "the request's attachment is on disk" \
+    [ -f "$H_DIR/two.att/${kept:0:2}/$kept" ]
+check "the dropped newsletter's is not" \
+    [ ! -e "$H_DIR/two.att/${news:0:2}/$news" ]
+rm -f "$H_DIR/rules.d/10-newsletters.rules"
 tap_done
