@@ -4,7 +4,7 @@
 # (as root; skipped when everything is there already).
 set -e
 PKGS="libetpan-dev libsqlite3-dev libpcre2-dev libcurl4-gnutls-dev
-libgnutls28-dev libxml2-dev libjansson-dev autoconf automake libtool
+libgnutls28-dev nettle-dev libxml2-dev libjansson-dev autoconf automake libtool
 pkg-config gcc make openssl ca-certificates dovecot-imapd dovecot-lmtpd
 python3 python3-aiosmtpd sqlite3 procps time"
 missing=""

@@ -44,6 +44,10 @@ struct buf {
 	size_t	 cap;
 };
 void	 buf_init(struct buf *);
+/* Makes room for more bytes at once, so that appending them piece by
+ * piece does not grow the buffer step by step (data may then be
+ * allocated but not yet NUL-terminated: append before reading it). */
+void	 buf_reserve(struct buf *, size_t more);
 void	 buf_add(struct buf *, const void *, size_t);
 void	 buf_adds(struct buf *, const char *);
 void	 buf_addc(struct buf *, char);

@@ -171,8 +171,7 @@ dsn_part(struct mime_ctx *ctx, struct mailmime *c, struct dsn_fields *df,
 			dsn_groups(df, p, n, 0);
 	} else
 		return;
-	if (tofree != NULL)
-		mailmime_decoded_part_free(tofree);
+	free(tofree);
 }
 
 void

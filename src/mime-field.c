@@ -39,32 +39,38 @@ token_clean(const char *s, size_t n, size_t max)
 	return t;
 }
 
-/* The first "<...>" of s, or else its first word; *used says how much of
- * s was read. */
+/* The first word of s (from its first byte that is no white space);
+ * *p is set past it. */
 static char *
-msgid_scan(const char *s, size_t n, size_t *used)
+first_word(const char *s, const char *end, const char **p)
 {
-	const char *lt, *gt, *end = s + n, *p, *w;
+	const char *w;
 
-	lt = memchr(s, '<', n);
-	if (lt != NULL && (gt = memchr(lt, '>', (size_t)(end - lt))) != NULL) {
-		*used = (size_t)(gt + 1 - s);
-		return token_clean(lt + 1, (size_t)(gt - lt - 1), MIME_MAX_ID);
-	}
 	for (w = s; w < end && (*w == ' ' || *w == '\t' || *w == '\r' ||
 	    *w == '\n'); w++)
 		continue;
-	for (p = w; p < end && *p != ' ' && *p != '\t' && *p != '\r' &&
-	    *p != '\n'; p++)
+	for (*p = w; *p < end && **p != ' ' && **p != '\t' && **p != '\r' &&
+	    **p != '\n'; (*p)++)
 		continue;
-	*used = (size_t)(p - s);
-	return token_clean(w, (size_t)(p - w), MIME_MAX_ID);
+	return token_clean(w, (size_t)(*p - w), MIME_MAX_ID);
+}
+
+/* The first "<...>" of s, or else its first word. */
+static char *
+msgid_scan(const char *s, size_t n)
+{
+	const char *lt, *gt, *end = s + n, *p;
+
+	lt = memchr(s, '<', n);
+	if (lt != NULL && (gt = memchr(lt, '>', (size_t)(end - lt))) != NULL)
+		return token_clean(lt + 1, (size_t)(gt - lt - 1), MIME_MAX_ID);
+	return first_word(s, end, &p);
 }
 
 char *
 mime_msgid_from(const char *v, size_t n)
 {
-	size_t idx = 0, used;
+	size_t idx = 0;
 	char *id = NULL, *t;
 
 	if (mailimf_msg_id_parse(v, n, &idx, &id) == MAILIMF_NO_ERROR &&
@@ -72,7 +78,7 @@ mime_msgid_from(const char *v, size_t n)
 		t = token_clean(id, strlen(id), MIME_MAX_ID);
 		free(id);
 	} else
-		t = msgid_scan(v, n, &used);
+		t = msgid_scan(v, n);
 	if (*t == '\0') {
 		free(t);
 		return NULL;
@@ -98,6 +104,41 @@ ids_push(char ***ids, size_t *nids, size_t max, char *id)
 		free(id);
 }
 
+/*
+ * The ids of junk: its "<...>", one after the other, then its words from
+ * the first '<' that no '>' follows (then none follows any later '<'),
+ * while a '<' is left.  Where the next '<' is and whether a '>' is left
+ * are kept from one id to the next: looked for again each time, they
+ * made a header full of '<' or of words cost quadratic time.
+ */
+static void
+msgid_scan_all(const char *v, size_t n, char ***ids, size_t *nids,
+    size_t max)
+{
+	const char *end = v + n, *lt, *gt, *p;
+	int closed = 1;		/* a '>' may follow lt */
+
+	lt = memchr(v, '<', n);
+	while (lt != NULL) {
+		if (closed && (gt = memchr(lt, '>', (size_t)(end - lt))) !=
+		    NULL) {
+			ids_push(ids, nids, max, token_clean(lt + 1,
+			    (size_t)(gt - lt - 1), MIME_MAX_ID));
+			p = gt + 1;
+		} else {
+			closed = 0;
+			ids_push(ids, nids, max, first_word(v, end, &p));
+			if (p == v)
+				break;
+		}
+		v = p;
+		if (v >= end)
+			break;
+		if (lt < v)
+			lt = memchr(v, '<', (size_t)(end - v));
+	}
+}
+
 /* References and In-Reply-To: libetpan's list parser, or a scan for
  * "<...>" when it gives up (phrases, comments, junk). */
 void
@@ -105,7 +146,7 @@ mime_msgid_list(const char *v, size_t n, char ***ids, size_t *nids, size_t max)
 {
 	clist *list = NULL;
 	clistiter *it;
-	size_t idx = 0, used;
+	size_t idx = 0;
 	char *id;
 
 	if (mailimf_msg_id_list_parse(v, n, &idx, &list) == MAILIMF_NO_ERROR) {
@@ -118,14 +159,7 @@ mime_msgid_list(const char *v, size_t n, char ***ids, size_t *nids, size_t max)
 		clist_free(list);
 		return;
 	}
-	while (n > 0 && memchr(v, '<', n) != NULL) {
-		id = msgid_scan(v, n, &used);
-		ids_push(ids, nids, max, id);
-		if (used == 0)
-			break;
-		v += used;
-		n -= used;
-	}
+	msgid_scan_all(v, n, ids, nids, max);
 }
 
 static void

@@ -4,7 +4,8 @@
  * tests/unit/test-mime-text.c include it.
  *
  * mime.c drives the parse; mime-header.c and mime-field.c read headers;
- * mime-walk.c visits libetpan's tree, mime-part.c reads each leaf and
+ * mime-walk.c visits libetpan's tree, mime-part.c reads each leaf,
+ * mime-transfer.c decodes its base64 or quoted-printable, and
  * mime-name.c names attachments; mime-decode.c and mime-charset.c turn
  * bytes into UTF-8 (RFC 2047, RFC 2231, charsets); mime-html.c renders
  * HTML as text; mime-reply.c splits a reply; mime-dsn.c reads delivery
@@ -20,6 +21,7 @@
 
 #include "guichet.h"
 #include "mime.h"
+#include "mime-transfer.h"
 
 /* Limits that keep one hostile message from costing too much. */
 #define MIME_MAX_WARNINGS	32	/* lines in message->warnings */
@@ -92,8 +94,9 @@ void	 mime_walk(struct mime_ctx *, struct mailmime *, int flags,
 /* mime-part.c */
 /* "type/subtype" in lower case into out. */
 void	 mime_ctype(const struct mailmime_content *, char *out, size_t);
-/* The decoded bytes of a single part; free *tofree with
- * mailmime_decoded_part_free() when it is not NULL. */
+/* The decoded bytes of a single part (mime-transfer.c); *tofree, when
+ * not NULL, is a malloc'd buffer that holds them (free() it, or keep
+ * it). */
 void	 mime_part_bytes(struct mime_ctx *, struct mailmime *,
 	    const char **, size_t *, char **tofree);
 /* The Content-Disposition of a part, or NULL. */
@@ -104,8 +107,8 @@ void	 mime_part_text(struct mime_ctx *, struct mailmime *, int html);
 void	 mime_part_attach(struct mime_ctx *, struct mailmime *,
 	    const char *ctype, int flags);
 void	 mime_text_add(struct mime_ctx *, const char *, size_t);
-/* Whether base64 text looks damaged (bad characters, bad length). */
-int	 mime_base64_bad(const char *, size_t);
+/* The same with a buffer of text, which it frees (or keeps). */
+void	 mime_text_take(struct mime_ctx *, struct buf *);
 
 /* mime-name.c */
 /* A safe display name for an attachment, or NULL when nothing is left. */
@@ -125,6 +128,8 @@ unsigned mime_charset_append(struct buf *b, const char *cs, const char *,
 /* Length of the valid UTF-8 sequence at s (n bytes left), or 0. */
 size_t	 mime_utf8_seq(const unsigned char *s, size_t n);
 int	 mime_utf8_valid(const char *, size_t);
+/* The value of a hex digit, -1 for any other character. */
+int	 mime_hexval(int c);
 /* Appends valid UTF-8 without NUL; text mode also makes every line end
  * "\n" and drops C0 controls but TAB and FF.  Returns MIME_F_*. */
 unsigned mime_utf8_append(struct buf *, const char *, size_t, int text);

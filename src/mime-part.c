@@ -94,47 +94,13 @@ part_data(const struct mailmime *mm)
 	return mm->mm_body;
 }
 
-/*
- * libetpan 1.9.4 reads one byte past the end of quoted-printable data
- * that ends with '=' and one more character: decode without those two
- * and put them back as they are, which is what libetpan means to do.
- */
-static int
-qp_decode(const char *src, size_t len, char **res, size_t *rlen)
-{
-	MMAPString *s;
-	size_t idx = 0, tail = 0;
-
-	if (len >= 2 && src[len - 2] == '=' && src[len - 1] != '\n' &&
-	    src[len - 1] != '\r')
-		tail = 2;
-	if (mailmime_part_parse(src, len - tail, &idx,
-	    MAILMIME_MECHANISM_QUOTED_PRINTABLE, res, rlen) != MAILIMF_NO_ERROR)
-		return -1;
-	if (tail == 0)
-		return 0;
-	s = mmap_string_new_len(*res, *rlen);
-	mailmime_decoded_part_free(*res);
-	if (s == NULL || mmap_string_append_len(s, src + len - 2, 2) == NULL ||
-	    mmap_string_ref(s) != 0) {
-		if (s != NULL)
-			mmap_string_free(s);
-		return -1;
-	}
-	*res = s->str;
-	*rlen = s->len;
-	return 0;
-}
-
 void
 mime_part_bytes(struct mime_ctx *ctx, struct mailmime *mm, const char **p,
     size_t *n, char **tofree)
 {
 	struct mailmime_data *d = part_data(mm);
 	const char *src;
-	size_t len, idx = 0, rlen;
-	char *res;
-	int r;
+	size_t len;
 
 	*tofree = NULL;
 	*p = "";
@@ -147,72 +113,34 @@ mime_part_bytes(struct mime_ctx *ctx, struct mailmime *mm, const char **p,
 	*n = len;
 	switch (d->dt_encoding) {
 	case MAILMIME_MECHANISM_BASE64:
-		if (mime_base64_bad(src, len))
+		if (mime_base64_decode(src, len, tofree, n))
 			mime_warn(ctx, "bad-base64: part %zu: damaged base64, "
 			    "decoded as far as possible", ctx->nparts);
-		r = mailmime_part_parse(src, len, &idx, d->dt_encoding, &res,
-		    &rlen) == MAILIMF_NO_ERROR ? 0 : -1;
+		*p = *tofree;
 		break;
 	case MAILMIME_MECHANISM_QUOTED_PRINTABLE:
-		r = qp_decode(src, len, &res, &rlen);
+		mime_qp_decode(src, len, tofree, n);
+		*p = *tofree;
 		break;
 	case MAILMIME_MECHANISM_TOKEN:
 		mime_warn(ctx, "unknown-encoding: part %zu: transfer encoding "
 		    "unknown, kept as is", ctx->nparts);
-		return;
+		break;
 	default:
-		return;
-	}
-	if (r == 0) {
-		*p = *tofree = res;
-		*n = rlen;
+		break;
 	}
 }
 
-/* What each byte is in base64 text: 1 letter, 2 '=', 3 white space. */
-static const unsigned char b64_class[256] = {
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 3, 0, 0, 3, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1,
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 2, 0, 0,
-	0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
-	0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-};
-
-int
-mime_base64_bad(const char *s, size_t n)
+/* A piece of text without its blank lines above and white space below. */
+static const char *
+text_trim(const char *s, size_t *n)
 {
-	size_t i, count = 0, pad = 0;
-
-	for (i = 0; i < n; i++) {
-		switch (b64_class[(unsigned char)s[i]]) {
-		case 1:
-			if (pad > 0)
-				return 1;	/* data after the padding */
-			count++;
-			break;
-		case 2:
-			pad++;
-			break;
-		case 3:
-			break;
-		default:
-			return 1;
-		}
-	}
-	if (count % 4 == 1 || pad > 2)
-		return 1;
-	return pad > 0 && (count + pad) % 4 != 0;
+	while (*n > 0 && (*s == '\n' || *s == '\r'))
+		s++, (*n)--;
+	while (*n > 0 && (s[*n - 1] == '\n' || s[*n - 1] == ' ' ||
+	    s[*n - 1] == '\t' || s[*n - 1] == '\r'))
+		(*n)--;
+	return s;
 }
 
 /* Appends a piece of body text (valid UTF-8), a blank line apart from the
@@ -222,11 +150,7 @@ mime_text_add(struct mime_ctx *ctx, const char *s, size_t n)
 {
 	size_t room;
 
-	while (n > 0 && (*s == '\n' || *s == '\r'))
-		s++, n--;
-	while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == ' ' ||
-	    s[n - 1] == '\t' || s[n - 1] == '\r'))
-		n--;
+	s = text_trim(s, &n);
 	if (n == 0 || ctx->text_cut)
 		return;
 	if (ctx->text.len > 0)
@@ -242,6 +166,29 @@ mime_text_add(struct mime_ctx *ctx, const char *s, size_t n)
 		    MIME_MAX_TEXT);
 	}
 	buf_add(&ctx->text, s, n);
+}
+
+/* The same with a buffer (freed): most mail has one piece of text, and
+ * the first one is taken over rather than copied. */
+void
+mime_text_take(struct mime_ctx *ctx, struct buf *b)
+{
+	const char *s;
+	size_t n = b->len;
+
+	if (b->data == NULL)
+		return;
+	s = text_trim(b->data, &n);
+	if (ctx->text.data != NULL || n == 0 || n > MIME_MAX_TEXT) {
+		mime_text_add(ctx, s, n);
+		buf_free(b);
+		return;
+	}
+	memmove(b->data, s, n);
+	b->data[n] = '\0';
+	b->len = n;
+	ctx->text = *b;
+	buf_init(b);
 }
 
 /* <meta charset=...> of an HTML part that has no charset parameter. */
@@ -289,8 +236,7 @@ mime_part_text(struct mime_ctx *ctx, struct mailmime *mm, int html)
 	snprintf(where, sizeof(where), "part %zu", ctx->nparts);
 	buf_init(&t);
 	mime_warn_flags(ctx, mime_charset_append(&t, cs, p, n), where);
-	if (tofree != NULL)
-		mailmime_decoded_part_free(tofree);
+	free(tofree);
 	if (t.data == NULL) {
 		buf_free(&t);
 		return;
@@ -298,8 +244,10 @@ mime_part_text(struct mime_ctx *ctx, struct mailmime *mm, int html)
 	if (html) {
 		h = mime_html_to_text(t.data, t.len);
 		ctx->text_html = 1;
-		mime_text_add(ctx, h, strlen(h));
-		free(h);
+		buf_free(&t);
+		t.data = h;
+		t.len = strlen(h);
+		t.cap = t.len + 1;
 	} else {
 		fmt = mm->mm_content_type != NULL ? mailmime_content_param_get(
 		    mm->mm_content_type, "format") : NULL;
@@ -308,9 +256,8 @@ mime_part_text(struct mime_ctx *ctx, struct mailmime *mm, int html)
 			    "delsp");
 			mime_unflow(&t, delsp != NULL && str_ieq(delsp, "yes"));
 		}
-		mime_text_add(ctx, t.data, t.len);
 	}
-	buf_free(&t);
+	mime_text_take(ctx, &t);
 }
 
 void
@@ -342,11 +289,13 @@ mime_part_attach(struct mime_ctx *ctx, struct mailmime *mm, const char *ct,
 	    (disposition_is(d, MAILMIME_DISPOSITION_TYPE_INLINE) ||
 	    (d == NULL && (flags & MIME_IN_RELATED)));
 	mime_part_bytes(ctx, mm, &p, &n, &tofree);
-	a->data = xmalloc(n);
-	memcpy(a->data, p, n);
-	a->len = n;
 	if (tofree != NULL)
-		mailmime_decoded_part_free(tofree);
+		a->data = (unsigned char *)tofree;	/* decoded: ours */
+	else {
+		a->data = xmalloc(n);
+		memcpy(a->data, p, n);
+	}
+	a->len = n;
 	sha256_hex(a->data, a->len, a->sha256);
 	m->nattachments++;
 }

@@ -69,13 +69,17 @@ quoted(const struct line *l)
 	return i < l->n && l->s[i] == '>';
 }
 
+/* Every line is tried against some thirty prefixes: the first byte
+ * rules most of them out before their length is even looked at. */
 static int
 starts(const struct line *l, const char *prefix)
 {
-	size_t n = strlen(prefix);
+	size_t n;
 
-	return l->n >= n && (l->s[0] | 0x20) == (prefix[0] | 0x20) &&
-	    strncasecmp(l->s, prefix, n) == 0;
+	if (l->n == 0 || (l->s[0] | 0x20) != (prefix[0] | 0x20))
+		return 0;
+	n = strlen(prefix);
+	return l->n >= n && strncasecmp(l->s, prefix, n) == 0;
 }
 
 /* Length without trailing spaces, NBSP (C2 A0) and NNBSP (E2 80 AF). */

@@ -107,7 +107,7 @@ buf_init(struct buf *b)
 	b->len = b->cap = 0;
 }
 
-static void
+void
 buf_reserve(struct buf *b, size_t more)
 {
 	size_t need;
