@@ -1,15 +1,16 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * ingest-pipe.h - reading and MIME parsing ahead of the store, on a
- * worker thread, for `guichet ingest --maildir` and `--mbox`.
+ * ingest-pipe.h - reading and MIME parsing ahead of the store, on one
+ * or two worker threads, for `guichet ingest --maildir` and `--mbox`.
  *
- * The worker reads each message, parses it, runs the rules on it and
+ * A worker reads each message, parses it, runs the rules on it and
  * writes its attachment files (intake_ahead_run()); the calling thread
- * takes the results in order and stores them (intake_parsed()).  The
+ * takes the results in the order of the source and stores them
+ * (intake_parsed()).  The
  * queue between them holds at most INGEST_PIPE_DEPTH messages and, beyond
  * the first, INGEST_PIPE_BYTES of raw mail, so memory stays bounded
- * whatever the mailbox.  The worker logs nothing and writes nothing to
- * the database.
+ * whatever the mailbox.  Workers log nothing and write nothing to the
+ * database.
  */
 #ifndef INGEST_PIPE_H
 #define INGEST_PIPE_H

@@ -23,30 +23,45 @@ struct parse_ahead {
 	unsigned char	*ready;
 	size_t		 parsed;	/* the worker's next index */
 	size_t		 consumed;	/* the store's next index */
+	size_t		 freed;		/* the worker's next to free */
 	int		 stop;
 	pthread_mutex_t	 lock;
 	pthread_cond_t	 cond;
 	pthread_t	 thread;
 };
 
+/* Frees the results the store is done with (below consumed): on this
+ * thread, which allocated them, and off the store's, the busier one. */
+static void
+free_done(struct parse_ahead *pa, size_t upto)
+{
+	for (; pa->freed < upto; pa->freed++)
+		intake_ahead_free(&pa->res[pa->freed]);
+}
+
 static void *
 worker(void *arg)
 {
 	struct parse_ahead *pa = arg;
 	struct intake_ahead a;
-	size_t i;
+	size_t i, done;
 
 	for (;;) {
 		pthread_mutex_lock(&pa->lock);
-		while (!pa->stop && pa->parsed < pa->n &&
-		    pa->parsed >= pa->consumed + PARSE_AHEAD_LEAD)
+		while (!pa->stop && pa->freed == pa->consumed &&
+		    (pa->parsed >= pa->n ||
+		    pa->parsed >= pa->consumed + PARSE_AHEAD_LEAD))
 			pthread_cond_wait(&pa->cond, &pa->lock);
-		if (pa->stop || pa->parsed >= pa->n) {
+		done = pa->consumed;
+		i = pa->parsed;
+		if (pa->stop) {
 			pthread_mutex_unlock(&pa->lock);
 			break;
 		}
-		i = pa->parsed;
 		pthread_mutex_unlock(&pa->lock);
+		free_done(pa, done);
+		if (i >= pa->n || i >= done + PARSE_AHEAD_LEAD)
+			continue;
 		intake_ahead_run(pa->rules, pa->conf, pa->src[i].data,
 		    pa->src[i].len, &a);
 		pthread_mutex_lock(&pa->lock);
@@ -101,15 +116,10 @@ parse_ahead_get(struct parse_ahead *pa, size_t i)
 void
 parse_ahead_done(struct parse_ahead *pa, size_t i)
 {
-	struct intake_ahead a;
-
 	pthread_mutex_lock(&pa->lock);
-	a = pa->res[i];
-	memset(&pa->res[i], 0, sizeof(pa->res[i]));
 	pa->consumed = i + 1;
 	pthread_cond_broadcast(&pa->cond);
 	pthread_mutex_unlock(&pa->lock);
-	intake_ahead_free(&a);
 }
 
 void
@@ -122,8 +132,7 @@ parse_ahead_end(struct parse_ahead *pa)
 	pthread_cond_broadcast(&pa->cond);
 	pthread_mutex_unlock(&pa->lock);
 	pthread_join(pa->thread, NULL);
-	for (size_t i = 0; i < pa->n; i++)
-		intake_ahead_free(&pa->res[i]);
+	free_done(pa, pa->n);	/* the worker has ended */
 	pthread_mutex_destroy(&pa->lock);
 	pthread_cond_destroy(&pa->cond);
 	free(pa->res);

@@ -40,19 +40,22 @@ int64_t
 thread_parse_ref(const char *s, const char *prefix, int bracketed)
 {
 	size_t plen = strlen(prefix);
-	const char *p, *end;
+	const char *h, *q, *end;
 	int64_t id;
 
-	for (p = s; *p != '\0'; p++) {
-		if (bracketed && *p != '[')
+	/* A reference is the prefix, '#' and digits: look for the rare '#'
+	 * (strchr is fast), then at what comes before and after it, rather
+	 * than trying the prefix at every word of a long body. */
+	for (h = strchr(s, '#'); h != NULL; h = strchr(h + 1, '#')) {
+		if ((size_t)(h - s) < plen + (bracketed ? 1 : 0))
 			continue;
-		const char *q = bracketed ? p + 1 : p;
-		if (!bracketed && p > s && (isalnum((unsigned char)p[-1]) ||
-		    p[-1] == '_'))
+		q = h - plen;
+		if (strncasecmp(q, prefix, plen) != 0)
 			continue;
-		if (strncasecmp(q, prefix, plen) != 0 || q[plen] != '#')
+		if (bracketed ? q[-1] != '[' : q > s &&
+		    (isalnum((unsigned char)q[-1]) || q[-1] == '_'))
 			continue;
-		id = parse_digits(q + plen + 1, &end);
+		id = parse_digits(h + 1, &end);
 		if (id == 0)
 			continue;
 		if (bracketed && *end != ']')

@@ -70,6 +70,19 @@ G piped ingest --notify --maildir "$H_DIR/maildir" 2>"$H_DIR/again.err"
 like "$(cat "$H_DIR/again.err")" "new=0 appended=0 duplicate=$N " \
     "a second run finds every message a duplicate"
 
+# Two parse threads (the default on three cores or more): the results
+# still reach the store in the order of the files.
+conf piped2
+GUICHET_PARSE_THREADS=2 G piped2 -vvv ingest --notify --maildir \
+    "$H_DIR/maildir" 2>"$H_DIR/piped2.err"
+is "$?" 0 "two parse threads: exit 0"
+like "$(cat "$H_DIR/piped2.err")" "read and parse .* \\(2 threads\\)" \
+    "two parse threads ran"
+dump piped2 > "$H_DIR/piped2.dump"
+check "two parse threads store what the serial path stores" \
+    cmp -s "$H_DIR/serial.dump" "$H_DIR/piped2.dump"
+check "the same attachment files" diff -r "$H_DIR/serial.att" "$H_DIR/piped2.att"
+
 # A migration (no notices), the reference of what follows.
 conf migr
 G migr ingest --maildir "$H_DIR/maildir" 2>/dev/null
@@ -117,7 +130,8 @@ mapfile -t all < <(files)
     2>"$H_DIR/serialbad.err"
 is "$?" 70 "serial ingest, attachments unwritable: exit 70"
 broken pipedbad
-G pipedbad ingest --notify --maildir "$H_DIR/maildir" 2>"$H_DIR/pipedbad.err"
+GUICHET_PARSE_THREADS=2 G pipedbad ingest --notify --maildir "$H_DIR/maildir" \
+    2>"$H_DIR/pipedbad.err"
 is "$?" 70 "ingest --maildir, attachments unwritable: exit 70"
 like "$(cat "$H_DIR/pipedbad.err")" "taken again one by one" \
     "a group with a failure is taken again"

@@ -31,6 +31,12 @@ test_refs(void)
 		{ "XSD#55 is not ours", 0, 0 },
 		{ "SD#55x is not a ref", 0, 0 },
 		{ "(SD#8)", 0, 8 },
+		{ "SD#5 at the start", 0, 5 },
+		{ "SD#5] not bracketed", 1, 0 },
+		{ "#1 and C# before [SD#9]", 1, 9 },
+		{ "#1 then SD#2", 0, 2 },
+		{ "##SD##3 then sd#4", 0, 4 },
+		{ "#", 0, 0 },
 		{ "", 0, 0 },
 	};
 
