@@ -83,7 +83,7 @@ store_open(const char *path, struct store **out, char **cause)
 
 /* WAL pages (of 4 KB) after which a commit pokes the checkpointer, and
  * after which the writer finishes the job itself. */
-#define STORE_CKPT_PAGES	4096
+#define STORE_CKPT_PAGES	1024
 #define STORE_CKPT_FINISH	16384
 
 /*
@@ -111,9 +111,10 @@ wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
 
 /*
  * A long batch run (ingest --maildir/--mbox, fetch).  Checkpoints move to
- * a thread of their own (store-ckpt.c), which copies the WAL once it holds
- * some 16 MB; if that thread cannot start, the writer checkpoints itself
- * every 64 MB instead of every 4 MB.  And 8 MB of page cache rather than
+ * a thread of their own (store-ckpt.c), which copies the WAL after every
+ * commit that leaves 4 MB or more in it (then little is left to copy and
+ * sync when the run ends); if that thread cannot start, the writer
+ * checkpoints itself every 64 MB instead of every 4 MB.  And 8 MB of page cache rather than
  * 4, so that a batch of 500 messages (some 5 MB of pages) is not spilled
  * to the WAL and read back before its commit.  Durability is the same: a
  * committed batch is in the WAL, which a crash of the process keeps; the

@@ -243,7 +243,7 @@ test_bulk(const char *path)
 	T_INT(store_bulk(st, &cause), 0, "bulk mode");
 	tid = add_ticket(st, "bulk");
 	db0 = file_size(path, "");
-	/* 24 MB: past the checkpointer's 16 MB, short of the writer's 64. */
+	/* 24 MB: past the checkpointer's 4 MB, short of the writer's 64. */
 	bulk_write(st, tid, 12, &failures);
 	for (int i = 0; i < 1000 && !grew; i++) {
 		grew = file_size(path, "") > db0 + (8 << 20);
