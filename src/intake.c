@@ -330,7 +330,11 @@ route(struct desk *d, const struct message *m,
 	}
 	guard_classify(d->conf, m, &v);
 	if (v.is_bounce) {
+		/* A bounce kept on its ticket keeps its attachment rows: their
+		 * files first, as for any message. */
 		res->status = INTAKE_BOUNCE;
+		if (save_attachments(d, m, cause) == -1)
+			return -1;
 		return bounce_record(d, m, &res->ticket_id, cause);
 	}
 	if ((r = thread_find(d, m, &id, &how, cause)) == TRI_LATER)

@@ -229,8 +229,9 @@ sha256_hex(const void *data, size_t len, char out[65])
 int
 file_read(const char *path, char **data, size_t *len, char **cause)
 {
+	struct stat sb;
 	struct buf b;
-	char chunk[65536];
+	size_t room;
 	ssize_t n;
 	int fd;
 
@@ -238,8 +239,18 @@ file_read(const char *path, char **data, size_t *len, char **cause)
 		*cause = xasprintf("%s: %s", path, strerror(errno));
 		return -1;
 	}
+	/* Read straight into a buffer of the file's size (plus room to
+	 * see the end), not through a copy: a Maildir is read file by file. */
 	buf_init(&b);
-	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+	buf_reserve(&b, fstat(fd, &sb) == 0 && sb.st_size > 0 ?
+	    (size_t)sb.st_size + 1 : 65536);
+	for (;;) {
+		if ((room = b.cap - b.len - 1) == 0) {
+			buf_reserve(&b, 65536);
+			room = b.cap - b.len - 1;
+		}
+		if ((n = read(fd, b.data + b.len, room)) == 0)
+			break;
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
@@ -248,9 +259,10 @@ file_read(const char *path, char **data, size_t *len, char **cause)
 			close(fd);
 			return -1;
 		}
-		buf_add(&b, chunk, (size_t)n);
+		b.len += (size_t)n;
 	}
 	close(fd);
+	b.data[b.len] = '\0';
 	*len = b.len;
 	*data = buf_steal(&b);
 	return 0;

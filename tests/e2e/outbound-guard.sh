@@ -173,6 +173,33 @@ sed -e "s/@ORIG_ID@/$id/; s/@RCPT@/late@client.example/g" \
 check "ingest a delay notice" ob_ingest "$H_DIR/dsn2.eml"
 like "$($G ticket show --json "$tid")" '"delivery-delayed"' \
     "recorded as a delay"
+
+# 8b. A bounce that returns the whole message, attachment included (no
+# report: the original as message/rfc822): the attachment row the bounce
+# keeps has its file (on stdin, with no parse worker to write it ahead).
+{
+	printf 'From: Mail Delivery System <MAILER-DAEMON@mx.client.example>\n'
+	printf 'To: help@example.test\nSubject: Undelivered Mail Returned to Sender\n'
+	printf 'Message-ID: <bounce-5@mx.client.example>\nAuto-Submitted: auto-replied\n'
+	printf 'MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="o"\n\n'
+	printf -- '--o\nContent-Type: text/plain\n\nI could not deliver your message '
+	printf 'to <late@client.example>: 550 5.1.1 user unknown\n\n'
+	printf -- '--o\nContent-Type: message/rfc822\n\n'
+	printf 'From: Test Desk <help@example.test>\nTo: <late@client.example>\n'
+	printf 'Message-ID: <%s>\nSubject: [SD#%s] x\nMIME-Version: 1.0\n' "$id" "$tid"
+	printf 'Content-Type: multipart/mixed; boundary="in"\n\n'
+	printf -- '--in\nContent-Type: text/plain\n\nSee attached.\n'
+	printf -- '--in\nContent-Type: application/octet-stream\n'
+	printf 'Content-Disposition: attachment; filename="log.bin"\n'
+	printf 'Content-Transfer-Encoding: base64\n\n'
+	printf 'returned attachment' | base64
+	printf -- '--in--\n\n--o--\n'
+} > "$H_DIR/bounce3.eml"
+check "ingest a bounce returning the message" ob_ingest "$H_DIR/bounce3.eml"
+sum=$(printf 'returned attachment' | sha256sum | cut -c1-64)
+is "$(h_sql "$H_DIR/guichet.db" "SELECT count(*) FROM attachments WHERE sha256 = '$sum'")" \
+    1 "the bounce keeps the returned attachment"
+check "and its file" [ -f "$H_DIR/attachments/${sum:0:2}/$sum" ]
 check "and suppresses nothing" bash -c \
     "! $G outbox suppressed | grep -q late@client.example"
 
