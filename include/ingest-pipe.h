@@ -3,14 +3,13 @@
  * ingest-pipe.h - reading and MIME parsing ahead of the store, on one
  * or two worker threads, for `guichet ingest --maildir` and `--mbox`.
  *
- * A worker reads each message, parses it, runs the rules on it and
- * writes its attachment files (intake_ahead_run()); the calling thread
- * takes the results in the order of the source and stores them
- * (intake_parsed()).  The
- * queue between them holds at most INGEST_PIPE_DEPTH messages and, beyond
- * the first, INGEST_PIPE_BYTES of raw mail, so memory stays bounded
- * whatever the mailbox.  Workers log nothing and write nothing to the
- * database.
+ * A worker reads each message, parses it, runs the rules on it and, when
+ * there are two workers, writes its attachment files (intake_ahead_run());
+ * the calling thread takes the results in the order of the source and
+ * stores them (intake_parsed()).  The queue between them holds at most
+ * INGEST_PIPE_DEPTH messages and, beyond the first, INGEST_PIPE_BYTES of
+ * raw mail, so memory stays bounded whatever the mailbox.  Workers log
+ * nothing and write nothing to the database.
  */
 #ifndef INGEST_PIPE_H
 #define INGEST_PIPE_H

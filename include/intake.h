@@ -67,16 +67,18 @@ int	 intake_parsed(struct desk *, const struct message *m,
  * What a worker thread does ahead of the store (ingest-pipe.h,
  * parse-ahead.h): the MIME parse, the verdict of the rules, which reads
  * nothing but the message, the rules and the config (these two must not
- * change until the result is stored), and the attachment files of a
- * message the rules keep.  intake_ahead_run() fills *a (msg NULL: not
- * mail); intake_ahead_free() frees what it holds.
+ * change until the result is stored), and, when files is set, the
+ * attachment files of a message the rules keep (else the store thread
+ * writes them: best when the worker is the busier side).
+ * intake_ahead_run() fills *a (msg NULL: not mail); intake_ahead_free()
+ * frees what it holds.
  */
 struct intake_ahead {
 	struct message		*msg;
 	struct rules_outcome	*verdict;
 };
 void	 intake_ahead_run(const struct rules *, const struct conf *,
-	    const char *raw, size_t len, struct intake_ahead *);
+	    const char *raw, size_t len, int files, struct intake_ahead *);
 void	 intake_ahead_free(struct intake_ahead *);
 /* The rules' verdict on m (rs may be NULL: no rules); thread-safe. */
 void	 intake_classify(const struct rules *rs, const struct conf *,

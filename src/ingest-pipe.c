@@ -28,6 +28,7 @@
 struct ingest_pipe {
 	pthread_t	 thread[INGEST_PIPE_WORKERS];
 	int		 nthreads;
+	int		 files_ahead;	/* workers write attachment files */
 	int		 running;	/* workers not ended yet */
 	pthread_mutex_t	 lock;
 	pthread_cond_t	 can_put;	/* the ring has room */
@@ -118,7 +119,8 @@ take_file(struct ingest_pipe *p)
 static void
 parse(const struct ingest_pipe *p, struct ingest_item *it)
 {
-	intake_ahead_run(p->rules, p->conf, it->raw, it->len, &it->ahead);
+	intake_ahead_run(p->rules, p->conf, it->raw, it->len, p->files_ahead,
+	    &it->ahead);
 }
 
 static void
@@ -198,6 +200,8 @@ start(struct ingest_pipe *p, int nthreads)
 {
 	xmlInitParser();
 	p->cpu_start = clock_thread_cpu();
+	/* One worker is the busier side: then the store writes the files. */
+	p->files_ahead = nthreads > 1;
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->can_put, NULL);
 	pthread_cond_init(&p->can_get, NULL);

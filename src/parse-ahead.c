@@ -63,7 +63,7 @@ worker(void *arg)
 		if (i >= pa->n || i >= done + PARSE_AHEAD_LEAD)
 			continue;
 		intake_ahead_run(pa->rules, pa->conf, pa->src[i].data,
-		    pa->src[i].len, &a);
+		    pa->src[i].len, 1, &a);
 		pthread_mutex_lock(&pa->lock);
 		pa->res[i] = a;
 		pa->ready[i] = 1;

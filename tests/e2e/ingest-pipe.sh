@@ -186,8 +186,8 @@ for when in early committed; do
 	check "kill -9 ($when), then a rerun: the same content as a clean run" \
 	    cmp -s "$H_DIR/big.dump" "$H_DIR/killed.dump"
 done
-# Attachment files are written by the worker, except for a message the
-# rules drop: a newsletter leaves no file behind.
+# With two parse threads, attachment files are written by the workers,
+# except for a message the rules drop: a newsletter leaves no file.
 mkdir -p "$H_DIR/two/new" "$H_DIR/two/cur" "$H_DIR/two/tmp"
 mail_with() {	# mail_with FILE MSGID EXTRA-HEADER TEXT
 	{
@@ -208,7 +208,7 @@ mail_with "$H_DIR/two/new/2.eml" news@x "List-Id: <news.example.org>" \
     "newsletter attachment"
 cp "$GUICHET_SRCDIR/contrib/rules.d/10-newsletters.rules" "$H_DIR/rules.d/"
 conf two
-G two ingest --maildir "$H_DIR/two" 2>/dev/null
+GUICHET_PARSE_THREADS=2 G two ingest --maildir "$H_DIR/two" 2>/dev/null
 is "$?" 0 "ingest --maildir of a request and a newsletter"
 kept=$(printf 'kept attachment' | sha256sum | cut -c1-64)
 news=$(printf 'newsletter attachment' | sha256sum | cut -c1-64)
