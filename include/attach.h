@@ -20,6 +20,11 @@
 /* 0, or -1 with *cause (errno tells a full disk: ENOSPC, EDQUOT). */
 int	 attach_save(const char *dir, const char *sha256, const void *data,
 	    size_t len, char **cause);
+/* Every attachment of a parsed message; stops at the first failure,
+ * as attach_save() says it. */
+struct mime_attachment;
+int	 attach_save_all(const char *dir, const struct mime_attachment *,
+	    size_t n, char **cause);
 /* The path of a stored attachment (caller frees). */
 char	*attach_path(const char *dir, const char *sha256);
 

@@ -2,8 +2,9 @@
 /*
  * parse-ahead.h - MIME parsing and rules (intake_ahead_run()) of a batch
  * of messages already in memory (an IMAP FETCH answer) on a worker
- * thread, ahead of the thread that stores them.  The worker stays at most PARSE_AHEAD_LEAD messages ahead,
- * so that decoded attachments do not pile up.  The raw bytes are borrowed
+ * thread, ahead of the thread that stores them.  The worker stays at
+ * most PARSE_AHEAD_LEAD messages ahead, so that decoded attachments do not
+ * pile up.  The raw bytes are borrowed
  * and must outlive the parse_ahead; the results belong to it.
  */
 #ifndef PARSE_AHEAD_H

@@ -12,6 +12,7 @@
 
 #include "attach.h"
 #include "guichet.h"
+#include "mime.h"
 
 char *
 attach_path(const char *dir, const char *sha256)
@@ -130,4 +131,15 @@ out:
 	free(sub);
 	free(tmp);
 	return rc;
+}
+
+int
+attach_save_all(const char *dir, const struct mime_attachment *v, size_t n,
+    char **cause)
+{
+	for (size_t i = 0; i < n; i++)
+		if (attach_save(dir, v[i].sha256, v[i].data, v[i].len, cause) ==
+		    -1)
+			return -1;
+	return 0;
 }

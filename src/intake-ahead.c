@@ -25,26 +25,12 @@
 #include "mime.h"
 #include "rules.h"
 
-static void
-save_ahead(const char *dir, const struct message *m)
-{
-	char *cause = NULL;
-
-	for (size_t i = 0; i < m->nattachments; i++) {
-		const struct mime_attachment *at = &m->attachments[i];
-
-		if (attach_save(dir, at->sha256, at->data, at->len, &cause)
-		    == -1) {
-			free(cause);
-			cause = NULL;
-		}
-	}
-}
-
 void
 intake_ahead_run(const struct rules *rs, const struct conf *conf,
     const char *raw, size_t len, int files, struct intake_ahead *a)
 {
+	char *cause;
+
 	a->verdict = NULL;
 	if (mime_parse(raw, len, &a->msg) == -1) {
 		a->msg = NULL;
@@ -54,8 +40,10 @@ intake_ahead_run(const struct rules *rs, const struct conf *conf,
 	intake_classify(rs, conf, a->msg, a->verdict);
 	/* A message the rules drop keeps no file (unless it turns out to
 	 * be a reply to a ticket: then the store thread writes them). */
-	if (files && conf != NULL && !a->verdict->drop)
-		save_ahead(conf->attachments, a->msg);
+	if (files && conf != NULL && !a->verdict->drop &&
+	    attach_save_all(conf->attachments, a->msg->attachments,
+	    a->msg->nattachments, &cause) == -1)
+		free(cause);	/* said by the store thread, which tries again */
 }
 
 void

@@ -40,14 +40,11 @@ static int attach_tempfail;
 static int
 save_attachments(struct desk *d, const struct message *m, char **cause)
 {
-	for (size_t i = 0; i < m->nattachments; i++) {
-		const struct mime_attachment *a = &m->attachments[i];
-		if (attach_save(d->conf->attachments, a->sha256, a->data,
-		    a->len, cause) == -1) {
-			attach_tempfail = errno == ENOSPC || errno == EDQUOT ||
-			    errno == EIO || errno == EAGAIN;
-			return -1;
-		}
+	if (attach_save_all(d->conf->attachments, m->attachments,
+	    m->nattachments, cause) == -1) {
+		attach_tempfail = errno == ENOSPC || errno == EDQUOT ||
+		    errno == EIO || errno == EAGAIN;
+		return -1;
 	}
 	return 0;
 }
@@ -366,7 +363,8 @@ intake_parsed(struct desk *d, const struct message *m,
 		log_info("source=%s msgid=<%s> parse warnings: %s",
 		    log_safe(src->name), log_safe(m->message_id),
 		    log_safe(m->warnings));
-	if (!src->grouped && store_savepoint(d->store, STORE_SP_MESSAGE, cause) == -1) {
+	if (!src->grouped && store_savepoint(d->store, STORE_SP_MESSAGE,
+	    cause) == -1) {
 		res->temporary = store_temporary(d->store);
 		return -1;
 	}

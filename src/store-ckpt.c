@@ -65,31 +65,24 @@ store_ckpt_start(const char *path)
 {
 	struct store_ckpt *ck = xcalloc(1, sizeof(*ck));
 
-	if (sqlite3_open_v2(path, &ck->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-		sqlite3_close(ck->db);
-		free(ck);
-		return NULL;
-	}
-	sqlite3_busy_timeout(ck->db, 5000);
 	/* A connection learns that the database is in WAL mode (without
 	 * which a checkpoint does nothing) when it first reads it. */
-	if (sqlite3_exec(ck->db, "PRAGMA schema_version", NULL, NULL, NULL) !=
-	    SQLITE_OK) {
-		sqlite3_close(ck->db);
-		free(ck);
-		return NULL;
-	}
+	if (sqlite3_open_v2(path, &ck->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
+	    sqlite3_busy_timeout(ck->db, 5000) != SQLITE_OK ||
+	    sqlite3_exec(ck->db, "PRAGMA schema_version", NULL, NULL, NULL) !=
+	    SQLITE_OK)
+		goto fail;
 	pthread_mutex_init(&ck->lock, NULL);
 	pthread_cond_init(&ck->cond, NULL);
-	if (pthread_create(&ck->thread, NULL, ckpt_main, ck) != 0) {
-		pthread_cond_destroy(&ck->cond);
-		pthread_mutex_destroy(&ck->lock);
-		sqlite3_close(ck->db);
-		free(ck);
-		return NULL;
-	}
-	return ck;
+	if (pthread_create(&ck->thread, NULL, ckpt_main, ck) == 0)
+		return ck;
+	pthread_cond_destroy(&ck->cond);
+	pthread_mutex_destroy(&ck->lock);
+fail:
+	sqlite3_close(ck->db);
+	free(ck);
+	return NULL;
 }
 
 void

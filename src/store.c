@@ -103,8 +103,7 @@ wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
 		store_ckpt_wait(st->ckpt);
 		sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE,
 		    NULL, NULL);
-	}
-	else if (pages >= STORE_CKPT_PAGES)
+	} else if (pages >= STORE_CKPT_PAGES)
 		store_ckpt_poke(st->ckpt, pages);
 	return SQLITE_OK;
 }
@@ -114,9 +113,9 @@ wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
  * a thread of their own (store-ckpt.c), which copies the WAL after every
  * commit that leaves 4 MB or more in it (then little is left to copy and
  * sync when the run ends); if that thread cannot start, the writer
- * checkpoints itself every 64 MB instead of every 4 MB.  And 8 MB of page cache rather than
- * 4, so that a batch of 500 messages (some 5 MB of pages) is not spilled
- * to the WAL and read back before its commit.  Durability is the same: a
+ * checkpoints itself every 64 MB instead of every 4 MB.  And 8 MB of page
+ * cache rather than 4, so that a batch of 500 messages (some 5 MB of
+ * pages) is not spilled to the WAL and read back before its commit.  Durability is the same: a
  * committed batch is in the WAL, which a crash of the process keeps; the
  * last close checkpoints it.
  */
